@@ -77,7 +77,9 @@ def load_studies(path: str | Path) -> dict[str, Study]:
     for study_id, fields in data.items():
         missing = [key for key in REQUIRED_KEYS if key not in fields]
         if missing:
-            raise ReanalysisError(f"{path}: study {study_id!r}: missing key(s) {', '.join(missing)}")
+            raise ReanalysisError(
+                f"{path}: study {study_id!r}: missing key(s) {', '.join(missing)}"
+            )
         reported = []
         for index, entry in enumerate(fields.get("reported", []), start=1):
             absent = [key for key in REPORTED_KEYS if key not in entry]

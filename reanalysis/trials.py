@@ -133,9 +133,7 @@ class Trial:
             "name the study"
         )
 
-    def series(
-        self, outcome: str, arm: str, study: str | None = None
-    ) -> tuple[Measurement, ...]:
+    def series(self, outcome: str, arm: str, study: str | None = None) -> tuple[Measurement, ...]:
         """The arm's measurements of ``outcome``, sorted by week (empty if none)."""
         chosen = self.study_for(outcome, study)
         rows = [m for m in self.rows if m.study == chosen and m.outcome == outcome and m.arm == arm]
@@ -226,27 +224,37 @@ def _parse_row(fields: dict[str, str], where: str, line: int) -> Measurement:
         )
     week = _parse_number(fields["week"], where, "week")
     if week < 0:
-        raise ReanalysisError(f"{where}, column 'week': expected a week >= 0, got {fields['week']!r}")
+        raise ReanalysisError(
+            f"{where}, column 'week': expected a week >= 0, got {fields['week']!r}"
+        )
     n_value = _parse_number(fields["n"], where, "n")
     if n_value != int(n_value) or n_value < 2:
-        raise ReanalysisError(f"{where}, column 'n': expected a whole number >= 2, got {fields['n']!r}")
+        raise ReanalysisError(
+            f"{where}, column 'n': expected a whole number >= 2, got {fields['n']!r}"
+        )
     n = int(n_value)
     mean = _parse_number(fields["mean"], where, "mean")
     se = None
     if fields.get("se"):
         se = _parse_number(fields["se"], where, "se")
         if se <= 0:
-            raise ReanalysisError(f"{where}, column 'se': expected a positive SE, got {fields['se']!r}")
+            raise ReanalysisError(
+                f"{where}, column 'se': expected a positive SE, got {fields['se']!r}"
+            )
     sd_from_se = False
     if fields["sd"]:
         sd = _parse_number(fields["sd"], where, "sd")
         if sd <= 0:
-            raise ReanalysisError(f"{where}, column 'sd': expected a positive SD, got {fields['sd']!r}")
+            raise ReanalysisError(
+                f"{where}, column 'sd': expected a positive SD, got {fields['sd']!r}"
+            )
     elif se is not None:
         sd = se * math.sqrt(n)
         sd_from_se = True
     else:
-        raise ReanalysisError(f"{where}, columns 'sd' and 'se': expected an SD or an SE, got neither")
+        raise ReanalysisError(
+            f"{where}, columns 'sd' and 'se': expected an SD or an SE, got neither"
+        )
     n_status = fields.get("n_status") or "reported"
     if n_status not in N_STATUSES:
         raise ReanalysisError(
@@ -297,7 +305,11 @@ def _check_consistency(path: Path, rows: list[Measurement]) -> None:
                 f"{first.unit!r} on line {first.row}, {m.unit!r} here; convert to one unit"
             )
         for seen, key, label in (
-            (seen_timepoint, (m.study, m.arm, m.outcome, m.timepoint), f"timepoint {m.timepoint!r}"),
+            (
+                seen_timepoint,
+                (m.study, m.arm, m.outcome, m.timepoint),
+                f"timepoint {m.timepoint!r}",
+            ),
             (seen_week, (m.study, m.arm, m.outcome, m.week), f"week {_format_week(m.week)}"),
         ):
             first = seen.setdefault(key, m)
@@ -344,7 +356,9 @@ def load_trial(path: str | Path) -> Trial:
         )
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if duplicated:
-        raise ReanalysisError(f"{path}: line {header_line}: column(s) repeated: {', '.join(duplicated)}")
+        raise ReanalysisError(
+            f"{path}: line {header_line}: column(s) repeated: {', '.join(duplicated)}"
+        )
     if len(records) == 1:
         raise ReanalysisError(f"{path}: header only; expected at least one data row")
     rows = []
@@ -389,7 +403,9 @@ def molar_mass(outcome: str) -> float:
         raise ReanalysisError(
             f"no molar mass known for outcome {outcome!r}; known: {', '.join(_FORMULA)}"
         ) from None
-    return carbon * _ATOMIC_WEIGHT["C"] + hydrogen * _ATOMIC_WEIGHT["H"] + oxygen * _ATOMIC_WEIGHT["O"]
+    return (
+        carbon * _ATOMIC_WEIGHT["C"] + hydrogen * _ATOMIC_WEIGHT["H"] + oxygen * _ATOMIC_WEIGHT["O"]
+    )
 
 
 def conversion_factor(outcome: str, from_unit: str, to_unit: str) -> float:
@@ -410,8 +426,7 @@ def conversion_factor(outcome: str, from_unit: str, to_unit: str) -> float:
             kinds[unit] = "amount"
         else:
             raise ReanalysisError(
-                f"unknown unit {unit!r}; known: "
-                f"{', '.join([*_MASS_PER_LITRE, *_AMOUNT_PER_LITRE])}"
+                f"unknown unit {unit!r}; known: {', '.join([*_MASS_PER_LITRE, *_AMOUNT_PER_LITRE])}"
             )
     scale = {**_MASS_PER_LITRE, **_AMOUNT_PER_LITRE}
     factor = scale[from_unit] / scale[to_unit]
