@@ -1,0 +1,151 @@
+"""Figures for the report, drawn from the results mapping only (never from the data files).
+
+One theme (seaborn ``whitegrid``, the colour-blind-safe ``colorblind`` palette), units on
+every axis, and a title that states the finding. Output is deterministic: SVG with a
+fixed hash salt and no date, text kept as text; PNG from Agg with fixed DPI and no
+timestamp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+PNG_DPI = 110
+PALETTE = "colorblind"
+
+
+@dataclass(frozen=True)
+class DrawnFigure:
+    """A figure written to disk: its file stem, SVG text and the caption for the report."""
+
+    name: str
+    svg: str
+    caption: str
+
+
+def apply_theme() -> None:
+    """The report's one theme; also pins what would otherwise vary between runs."""
+    sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "reanalysis",
+            "svg.fonttype": "none",
+            "font.family": "DejaVu Sans",
+            "figure.dpi": PNG_DPI,
+            "axes.titlesize": 11,
+            "axes.titleweight": "bold",
+            "figure.titlesize": 12,
+            "figure.titleweight": "bold",
+        }
+    )
+
+
+def colours(n: int) -> list[tuple[float, float, float]]:
+    return sns.color_palette(PALETTE, n)
+
+
+def save(fig: plt.Figure, out_dir: Path, name: str, caption: str) -> DrawnFigure:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    svg_path = out_dir / f"{name}.svg"
+    fig.savefig(svg_path, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    fig.savefig(
+        out_dir / f"{name}.png",
+        format="png",
+        dpi=PNG_DPI,
+        metadata={"Software": None},
+        bbox_inches="tight",
+    )
+    plt.close(fig)
+    return DrawnFigure(name=name, svg=svg_path.read_text(encoding="utf-8"), caption=caption)
+
+
+def label(outcome: str) -> str:
+    """An outcome id as words: ``pa_spine_bmd`` → ``PA spine BMD``."""
+    words = outcome.replace("_", " ").split()
+    upper = {"pa", "bmd", "dht", "lh", "ctx", "p1np"}
+    return " ".join(w.upper() if w in upper else w for w in words)
+
+
+def unit_label(unit: str) -> str:
+    return unit.replace("cm2", "cm²")
+
+
+def before_after(results: dict[str, Any], trial_name: str, out_dir: Path) -> DrawnFigure:
+    """Mean ± SD by timepoint for each arm and outcome of one trial file (its primary study).
+
+    The baseline difference between arms stays visible because the y axis is not
+    re-centred on each arm's baseline.
+    """
+    trial = results["trials"][trial_name]
+    rows = trial["rows"]
+    primary = trial_name if trial_name in trial["studies"] else trial["studies"][0]
+    outcomes = [o for o in trial["outcomes"] if any(r["outcome"] == o for r in rows)]
+    panels = []
+    for outcome in outcomes:
+        study = (
+            primary
+            if any(r["outcome"] == outcome and r["study"] == primary for r in rows)
+            else next(r["study"] for r in rows if r["outcome"] == outcome)
+        )
+        panels.append(
+            (outcome, study, [r for r in rows if r["outcome"] == outcome and r["study"] == study])
+        )
+    arms = list(trial["arms"])
+    palette = dict(zip(arms, colours(len(arms)), strict=True))
+    ncols = min(3, len(panels))
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
+    offsets = {arm: (i - (len(arms) - 1) / 2) * 0.8 for i, arm in enumerate(arms)}
+    for ax, (outcome, study, panel_rows) in zip(axes.flat, panels, strict=False):
+        for arm in arms:
+            series = sorted((r for r in panel_rows if r["arm"] == arm), key=lambda r: r["week"])
+            if not series:
+                continue
+            weeks = [r["week"] + offsets[arm] for r in series]
+            ax.errorbar(
+                weeks,
+                [r["mean"] for r in series],
+                yerr=[r["sd"] for r in series],
+                marker="o",
+                capsize=3,
+                color=palette[arm],
+                label=f"{arm} (n={series[0]['n']}{'*' if series[0]['n_assumed'] else ''})",
+            )
+        ax.set_title(f"{label(outcome)} ({study})", fontsize=9)
+        ax.set_xlabel("week (0 = baseline)")
+        ax.set_ylabel(f"mean ± SD ({unit_label(panel_rows[0]['unit'])})")
+        ax.legend(fontsize=7, loc="best")
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.set_visible(False)
+    assumed = any(r["n_assumed"] for r in rows)
+    fig.suptitle(f"{trial_name}: arm means ± SD by timepoint as published")
+    fig.tight_layout()
+    caption = (
+        f"Arm means ± SD of every outcome in data/{trial_name}.csv, offset horizontally by arm."
+        + (" * n assumed, not published." if assumed else "")
+    )
+    return save(fig, out_dir, f"before_after_{trial_name}", caption)
+
+
+FIGURES: list[Callable[[dict[str, Any], Path], list[DrawnFigure]]] = [
+    lambda results, out: [before_after(results, name, out) for name in sorted(results["trials"])],
+]
+
+
+def draw_all(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
+    """Draw every figure the results support, in report order."""
+    apply_theme()
+    drawn: list[DrawnFigure] = []
+    for draw in FIGURES:
+        drawn.extend(draw(results, out_dir))
+    return drawn
