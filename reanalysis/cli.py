@@ -104,9 +104,7 @@ def _effects_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--study", help="study id when several report the outcome")
     given = parser.add_mutually_exclusive_group()
     given.add_argument("--r", type=float, help="pre–post correlation, in (-1, 1)")
-    given.add_argument(
-        "--reported-p", type=float, help="reported p: use the r that reproduces it"
-    )
+    given.add_argument("--reported-p", type=float, help="reported p: use the r that reproduces it")
     parser.add_argument(
         "--analysis", choices=("change", "ancova"), default="change", help="default: change"
     )
@@ -149,9 +147,7 @@ def _effects_table(effects: Any) -> None:
             f"  [{number(ci.low)}, {number(ci.high)}]  paired p = {number(change.test.pvalue)}"
         )
     for c in effects.comparisons:
-        print(
-            f"{c.treatment.arm} − {c.control.arm} ({c.kind}; r = {c.r:.4g}, {c.r_source}):"
-        )
+        print(f"{c.treatment.arm} − {c.control.arm} ({c.kind}; r = {c.r:.4g}, {c.r_source}):")
         print(f"  {'':<34} {'estimate':>10} {'SE':>10}  95% CI")
         row("difference in change", c.change)
         row("difference in change (Welch)", c.change_welch)
@@ -181,7 +177,9 @@ def run_effects(args: argparse.Namespace) -> int:
     from reanalysis.trials import load_trial
 
     if args.reported_p is not None and not 0 < args.reported_p < 1:
-        raise ReanalysisError(f"--reported-p must lie strictly between 0 and 1, got {args.reported_p}")
+        raise ReanalysisError(
+            f"--reported-p must lie strictly between 0 and 1, got {args.reported_p}"
+        )
     if args.r is not None and not -1 < args.r < 1:
         raise ReanalysisError(f"--r must lie strictly between -1 and 1, got {args.r}")
     trial = load_trial(args.file)
@@ -203,6 +201,188 @@ def run_effects(args: argparse.Namespace) -> int:
         print_json(records if len(trial.treatment_arms) > 1 or len(records) > 1 else records[0])
     else:
         _effects_table(effects)
+    return 0
+
+
+# --- pool ---------------------------------------------------------------------
+
+
+def _pool_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="trial CSV files")
+    parser.add_argument("--outcome", required=True, help="outcome name, e.g. pa_spine_bmd")
+    parser.add_argument(
+        "--measure",
+        required=True,
+        choices=("md_change", "dppc2", "smcr_diff", "romc"),
+        help="between-arm md_change, dppc2 or smcr_diff; romc: within-arm log ratio of means",
+    )
+    parser.add_argument(
+        "--r", type=float, help="pre–post correlation (default: plausible midpoint)"
+    )
+    parser.add_argument("--method", choices=("dl", "pm", "reml"), default="reml")
+    parser.add_argument(
+        "--prediction", choices=("z", "t"), default="z", help="prediction interval: z or t(k-2)"
+    )
+    parser.add_argument(
+        "--followup", choices=("last", "first"), default="last", help="follow-up week used"
+    )
+    parser.add_argument(
+        "--study", action="append", default=[], help="prefer this study where a file holds several"
+    )
+    parser.add_argument(
+        "--subgroup",
+        action="append",
+        default=[],
+        metavar="ARM=LABEL",
+        help="assign an arm to a subgroup (e.g. a dose); repeat for every arm",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def _subgroups(pairs: Sequence[str]) -> dict[str, str]:
+    assigned = {}
+    for pair in pairs:
+        arm, sep, label = pair.partition("=")
+        if not sep or not arm or not label:
+            raise ReanalysisError(f"--subgroup must be ARM=LABEL, got {pair!r}")
+        assigned[arm] = label
+    return assigned
+
+
+def _finite_payload(payload: Any, what: str = "result") -> Any:
+    if isinstance(payload, float):
+        return finite(payload, what)
+    if isinstance(payload, dict):
+        return {key: _finite_payload(value, key) for key, value in payload.items()}
+    if isinstance(payload, list):
+        return [_finite_payload(value, what) for value in payload]
+    return payload
+
+
+@command("pool", "random-effects pooling of one measure across trial files", _pool_arguments)
+def run_pool(args: argparse.Namespace) -> int:
+    import warnings
+
+    from reanalysis.synthesis import correlation_sensitivity, default_correlation, pool_trials
+    from reanalysis.trials import load_trial
+
+    trials = [load_trial(path) for path in args.files]
+    r = args.r if args.r is not None else default_correlation(args.outcome)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pooled = pool_trials(
+            trials,
+            args.outcome,
+            args.measure,
+            r=r,
+            method=args.method,
+            prediction=args.prediction,
+            followup=args.followup,
+            prefer_studies=args.study,
+        )
+    payload = pooled.to_dict() | {"outcome": args.outcome, "r": r}
+    if args.subgroup:
+        records = correlation_sensitivity(
+            trials,
+            args.outcome,
+            args.measure,
+            [r],
+            _subgroups(args.subgroup),
+            method=args.method,
+            followup=args.followup,
+            prefer_studies=args.study,
+        )
+        payload["subgroups"] = {rec["group"]: rec for rec in records if rec["group"] != "all"}
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
+    if args.json:
+        print_json(_finite_payload(payload))
+        return 0
+    scale = " (log scale)" if args.measure == "romc" else ""
+    print(
+        f"{args.measure}{scale} of {args.outcome}, r = {r:.4g}, {args.method.upper()}, "
+        f"k = {pooled.k}"
+    )
+    for study in payload["studies"]:
+        print(
+            f"  {study['label']:<44} {study['estimate']:>10.4g}  "
+            f"[{study['ci_low']:.4g}, {study['ci_high']:.4g}]  "
+            f"weight {study['weight_percent']:.1f}%"
+        )
+    print(
+        f"  {'pooled':<44} {pooled.estimate:>10.4g}  [{pooled.ci_low:.4g}, {pooled.ci_high:.4g}]"
+        f"  HKSJ [{pooled.ci_low_hksj:.4g}, {pooled.ci_high_hksj:.4g}]"
+    )
+    print(
+        f"  tau2 = {pooled.tau2:.4g}, I2 = {pooled.i2:.1f}%, Q = {pooled.q:.4g} "
+        f"(p = {pooled.q_p:.4g}), 95% PI [{pooled.pi_low:.4g}, {pooled.pi_high:.4g}]"
+    )
+    for label, record in payload.get("subgroups", {}).items():
+        print(
+            f"  subgroup {label} (k = {record['k']}): {record['estimate']:.4g} "
+            f"[{record['ci_low']:.4g}, {record['ci_high']:.4g}]"
+        )
+    return 0
+
+
+# --- bayes --------------------------------------------------------------------
+
+
+def _bayes_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="trial CSV file")
+    parser.add_argument("--outcome", required=True, help="outcome name, e.g. pa_spine_bmd")
+    parser.add_argument(
+        "--r", type=float, help="pre–post correlation (default: plausible midpoint)"
+    )
+    parser.add_argument(
+        "--prior",
+        default="all",
+        help="skeptical, neutral, enthusiastic, MEAN,SD, or all (default: the three named)",
+    )
+    parser.add_argument(
+        "--threshold", type=float, help="clinically relevant loss T > 0 (default for BMD: 1%%)"
+    )
+    parser.add_argument("--study", help="study id when several report the outcome")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+@command("bayes", "Bayesian reading of a trial's between-arm effect", _bayes_arguments)
+def run_bayes(args: argparse.Namespace) -> int:
+    from reanalysis.bayes import PRIOR_NAMES, default_threshold, trial_posterior
+    from reanalysis.trials import load_trial
+
+    if args.r is not None and not -1 < args.r < 1:
+        raise ReanalysisError(f"--r must lie strictly between -1 and 1, got {args.r}")
+    trial = load_trial(args.file)
+    if args.outcome not in trial.outcomes:
+        raise ReanalysisError(
+            f"--outcome must be one of {', '.join(trial.outcomes)}, got {args.outcome!r}"
+        )
+    threshold = args.threshold
+    if threshold is None:
+        threshold = default_threshold(trial, args.outcome, args.study)
+    priors = PRIOR_NAMES if args.prior == "all" else (args.prior,)
+    records = []
+    for prior in priors:
+        posterior = trial_posterior(trial, args.outcome, prior, args.r, threshold, args.study)
+        records.append({"prior": prior, **posterior.to_dict()})
+    if args.json:
+        payload = records if args.prior == "all" else records[0]
+        print_json(_finite_payload(payload))
+        return 0
+    first = records[0]
+    print(
+        f"{trial.name}: {args.outcome}, treatment − control difference in change "
+        f"{first['estimate']:.4g} (SE {first['standard_error']:.4g}); T = {threshold:.4g}"
+    )
+    for record in records:
+        sd = "flat" if record["prior_sd"] is None else f"{record['prior_sd']:.4g}"
+        print(
+            f"  {record['prior']:<13} prior N({record['prior_mean']:.4g}, {sd}²)  "
+            f"posterior {record['posterior_mean']:.4g} [{record['cri_low']:.4g}, "
+            f"{record['cri_high']:.4g}]  P(<0) = {record['p_below_zero']:.3f}  "
+            f"P(<−T) = {record['p_below_threshold']:.3f}"
+        )
     return 0
 
 
