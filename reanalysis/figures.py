@@ -137,8 +137,106 @@ def before_after(results: dict[str, Any], trial_name: str, out_dir: Path) -> Dra
     return save(fig, out_dir, f"before_after_{trial_name}", caption)
 
 
+def forest_between_arms(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
+    """d_ppc2 with 95% CI for every between-arm comparison in every trial file."""
+    rows = [e for e in results["effects"] if e.get("dppc2") is not None]
+    if not rows:
+        return []
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(rows) + 1.6))
+    palette = colours(len(rows))
+    labels = []
+    for i, e in enumerate(rows):
+        y = len(rows) - 1 - i
+        ax.errorbar(
+            e["dppc2"],
+            y,
+            xerr=[[e["dppc2"] - e["dppc2_ci_low"]], [e["dppc2_ci_high"] - e["dppc2"]]],
+            fmt="s",
+            color=palette[i],
+            capsize=4,
+        )
+        labels.append(
+            f"{e['trial']}: {label(e['outcome'])}, week {e['week']:g}\n"
+            f"{e['treatment']} − {e['control']} (r = {e['r']:.3g}, {e['r_source']})"
+        )
+    ax.set_yticks(range(len(rows) - 1, -1, -1), labels, fontsize=8)
+    ax.axvline(0, color="0.4", linewidth=1)
+    ax.set_xlabel("d_ppc2, standardized difference in change (baseline SD units)")
+    negative = sum(e["dppc2_ci_high"] < 0 for e in rows)
+    fig.suptitle(f"Between-arm effects: {negative} of {len(rows)} 95% CIs lie wholly below zero")
+    fig.tight_layout()
+    caption = (
+        "Morris (2008) d_ppc2 with normal-theory 95% CIs, treatment minus control (or first "
+        "dose minus second); r as in the effects table."
+    )
+    return [save(fig, out_dir, "forest_between_arms", caption)]
+
+
+def correlation_sensitivity(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
+    """p and d_ppc2 against r for each reported between-arm p, implied r marked."""
+    drawn = []
+    for x in results["reported_reanalyses"]:
+        grid = x["grid"]
+        rs = [g["r"] for g in grid]
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+        blue, orange, green = colours(3)
+        left.plot(rs, [g["p_change"] for g in grid], color=blue, label="change-score t-test")
+        left.plot(rs, [g["p_ancova"] for g in grid], color=orange, label="ANCOVA")
+        left.axhline(
+            x["reported_p"], color="0.3", linestyle="--", label=f"reported P = {x['reported_p']:g}"
+        )
+        left.set_yscale("log")
+        left.set_xlabel("pre–post correlation r")
+        left.set_ylabel("two-sided p")
+        right.plot(
+            rs, [g["dppc2"] for g in grid], color=blue, label="d_ppc2 (does not depend on r)"
+        )
+        right.fill_between(
+            rs,
+            [g["dppc2_ci_low"] for g in grid],
+            [g["dppc2_ci_high"] for g in grid],
+            color=blue,
+            alpha=0.2,
+            label="95% CI (narrows as r rises)",
+        )
+        right.axhline(0, color="0.4", linewidth=1)
+        right.set_xlabel("pre–post correlation r")
+        right.set_ylabel("d_ppc2 (baseline SD units)")
+        for ax in (left, right):
+            if x["plausible_r"]:
+                ax.axvspan(
+                    x["plausible_r"]["low"],
+                    x["plausible_r"]["high"],
+                    color=green,
+                    alpha=0.15,
+                    label="plausible r",
+                )
+            implied = x["implied"]["change"]["implied_r"]
+            if implied is not None:
+                ax.axvline(implied, color=blue, linestyle=":", label=f"implied r = {implied:.3f}")
+            ax.legend(fontsize=7, loc="best")
+        implied = x["implied"]["change"]["implied_r"]
+        verdict = "consistent with" if x["implied"]["change"]["consistent"] else "outside"
+        title = (
+            f"{x['study']} {label(x['outcome'])}: P = {x['reported_p']:g} needs r = {implied:.3f}, "
+            f"{verdict} the plausible range"
+            if implied is not None
+            else f"{x['study']} {label(x['outcome'])}: no r reproduces P = {x['reported_p']:g}"
+        )
+        fig.suptitle(title)
+        fig.tight_layout()
+        caption = (
+            f"{x['study']}, {x['outcome']}: the between-arm p-value (log scale) and d_ppc2 as the "
+            "unreported pre–post correlation varies; the shaded band is the judged plausible range."
+        )
+        drawn.append(save(fig, out_dir, f"correlation_{x['id']}", caption))
+    return drawn
+
+
 FIGURES: list[Callable[[dict[str, Any], Path], list[DrawnFigure]]] = [
     lambda results, out: [before_after(results, name, out) for name in sorted(results["trials"])],
+    forest_between_arms,
+    correlation_sensitivity,
 ]
 
 

@@ -48,6 +48,243 @@ def fmt_fixed(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}"
 
 
+def _unit(unit: str) -> str:
+    return unit.replace("cm2", "cm²")
+
+
+def _ci(low: float, high: float, digits: int = 3) -> str:
+    return f"{fmt(low, digits)} to {fmt(high, digits)}"
+
+
+def _ci_of(record: dict[str, Any], prefix: str) -> str:
+    return _ci(record[f"{prefix}_ci_low"], record[f"{prefix}_ci_high"])
+
+
+def _effect_blocks(results: dict[str, Any]) -> list[Block]:
+    blocks = [
+        Block("h2", "Effects"),
+        Block(
+            "p",
+            "Differences are treatment minus control (or first dose minus second). The "
+            "change-score t-test assumes equal variances (Welch in its own column); ANCOVA "
+            "adjusts follow-up for baseline with the pooled within-arm slope. Where r is "
+            "marked assumed it is the midpoint of the judged plausible range for the "
+            "measurement; the next section shows how results move with r.",
+        ),
+    ]
+    between = [e for e in results["effects"] if e["comparison"] != "within_arm_only"]
+    if between:
+        blocks.append(Block("h3", "Between arms"))
+        rows = []
+        for e in between:
+            unit = _unit(e["unit"])
+            rows.append(
+                (
+                    f"{e['trial']}: {e['outcome']} at week {e['week']:g}",
+                    f"{e['treatment']} − {e['control']}",
+                    f"{e['n_treatment']} / {e['n_control']}"
+                    + (" (assumed)" if e.get("treatment_n_assumed") else ""),
+                    f"{fmt(e['r'])} ({e['r_source']})",
+                    f"{fmt(e['md_change'])} {unit} ({_ci_of(e, 'md_change')})",
+                    f"{fmt_p(e['p_change'])} / {fmt_p(e['p_change_welch'])}",
+                    f"{fmt(e['ancova_estimate'])} ({_ci_of(e, 'ancova')}); "
+                    f"p {fmt_p(e['p_ancova'])}",
+                    f"{fmt(e['final_difference_ignoring_baseline'])}; "
+                    f"p {fmt_p(e['p_final_ignoring_baseline'])}",
+                    f"{fmt(e['baseline_difference'])}; p {fmt_p(e['p_baseline'])}",
+                    f"{fmt(e['dppc2'])} ({_ci_of(e, 'dppc2')})",
+                    f"{e['file']} lines {', '.join(map(str, e['rows']))}",
+                )
+            )
+        blocks.append(
+            Block(
+                "table",
+                header=(
+                    "outcome",
+                    "comparison",
+                    "n",
+                    "r",
+                    "difference in change (95% CI)",
+                    "p change (Student / Welch)",
+                    "ANCOVA (95% CI)",
+                    "final values, ignoring baseline",
+                    "baseline difference",
+                    "d_ppc2 (95% CI)",
+                    "data",
+                ),
+                rows=tuple(rows),
+            )
+        )
+        blocks.append(Block("figure", figure="forest_between_arms"))
+    within = [e for e in results["effects"] if e["comparison"] == "within_arm_only"]
+    if within:
+        blocks.append(Block("h3", "Within arms (control values not published)"))
+        rows = tuple(
+            (
+                f"{e['trial']} ({e['study']})",
+                e["treatment"],
+                f"{e['outcome']} ({_unit(e['unit'])})",
+                f"week {e['week']:g}",
+                f"{fmt(e['treatment_baseline_mean'])} → {fmt(e['treatment_followup_mean'])}",
+                f"{fmt(e['treatment_mean_change'])} ({_ci_of(e, 'treatment_change')})",
+                f"{e['treatment_percent_change']:+.1f}%",
+                f"{fmt(e['r'])} ({e['r_source']})",
+                fmt_p(e["treatment_p_within"]),
+                f"{e['file']} lines {', '.join(map(str, e['rows']))}",
+            )
+            for e in within
+        )
+        blocks.append(
+            Block(
+                "table",
+                header=(
+                    "trial (report)",
+                    "arm",
+                    "outcome",
+                    "follow-up",
+                    "baseline → follow-up",
+                    "mean change (95% CI)",
+                    "% change",
+                    "r",
+                    "paired t p",
+                    "data",
+                ),
+                rows=rows,
+            )
+        )
+    return blocks
+
+
+def _reanalysis_blocks(results: dict[str, Any]) -> list[Block]:
+    if not results["reported_reanalyses"]:
+        return []
+    blocks = [
+        Block("h2", "Reported p-values and the pre–post correlation"),
+        Block(
+            "p",
+            "Papers print the arm means and SDs at baseline and follow-up but not the "
+            "correlation r between them, which the SD of change depends on (Cochrane "
+            "Handbook 6.5.2.8). For each reported between-arm p-value, the r that "
+            "reproduces it exactly is found under the change-score t-test and under "
+            "ANCOVA, and set against a judged plausible range for the measurement.",
+        ),
+    ]
+    for x in results["reported_reanalyses"]:
+        unit = _unit(x["unit"])
+        blocks.append(Block("h3", f"{x['study']}: {x['outcome']}, {x['comparison']}"))
+        blocks.append(
+            Block(
+                "p",
+                f"Reported P = {x['reported_p']:g} ({x['reported_source']}; test: "
+                f"{x['reported_test']}). Arms {x['arms'][0]} (n {x['n'][0]}) and "
+                f"{x['arms'][1]} (n {x['n'][1]})"
+                + (", n assumed" if x["n_assumed"] else "")
+                + f"; mean change {fmt(x['mean_change'][0])} and "
+                + f"{fmt(x['mean_change'][1])} {unit}.",
+            )
+        )
+        rows = []
+        for analysis, found in x["implied"].items():
+            roots = ", ".join(f"{r:.3f}" for r in found["roots"]) or "none"
+            rows.append((analysis, roots, found["verdict"]))
+        blocks.append(Block("table", header=("analysis", "implied r", "verdict"), rows=tuple(rows)))
+        if x["plausible_r"]:
+            blocks.append(
+                Block(
+                    "note",
+                    f"Plausible r [{x['plausible_r']['low']:g}, {x['plausible_r']['high']:g}]: "
+                    + x["plausible_r"]["justification"],
+                )
+            )
+        at = x.get("at_implied_r")
+        if at:
+            blocks.append(
+                Block(
+                    "table",
+                    header=("at the implied r = " + f"{at['r']:.3f}", "estimate (95% CI)", "p"),
+                    rows=(
+                        (
+                            "difference in change (t-test)",
+                            f"{fmt(at['md_change'])} {unit} ({_ci(*at['md_change_ci'])})",
+                            fmt_p(at["p_change"]),
+                        ),
+                        (
+                            "ANCOVA, adjusted for baseline",
+                            f"{fmt(at['ancova'])} {unit} ({_ci(*at['ancova_ci'])})",
+                            fmt_p(at["p_ancova"]),
+                        ),
+                        (
+                            "final values, ignoring baseline",
+                            f"{fmt(at['final_difference_ignoring_baseline'])} {unit}",
+                            fmt_p(at["p_final_ignoring_baseline"]),
+                        ),
+                        (
+                            "baseline difference between randomized arms",
+                            f"{fmt(at['baseline_difference'])} {unit}",
+                            fmt_p(at["p_baseline"]),
+                        ),
+                        (
+                            "d_ppc2 (Morris 2008)",
+                            f"{fmt(at['dppc2'])} ({_ci(*at['dppc2_ci'])})",
+                            "",
+                        ),
+                    ),
+                )
+            )
+        grid_rows = tuple(
+            (
+                f"{g['r']:.2f}",
+                f"{fmt(g['md_change'])} ({_ci_of(g, 'md_change')})",
+                fmt_p(g["p_change"]),
+                f"{fmt(g['ancova'])} ({_ci_of(g, 'ancova')})",
+                fmt_p(g["p_ancova"]),
+                fmt(g["dppc2"]),
+            )
+            for g in x["grid"]
+            if g["in_table"]
+        )
+        blocks.append(
+            Block(
+                "table",
+                header=(
+                    "r",
+                    f"difference in change, {unit} (95% CI)",
+                    "p",
+                    f"ANCOVA, {unit} (95% CI)",
+                    "p",
+                    "d_ppc2",
+                ),
+                rows=grid_rows,
+            )
+        )
+        blocks.append(Block("figure", figure=f"correlation_{x['id']}"))
+        split = x.get("split_sensitivity")
+        if split:
+            blocks.append(
+                Block(
+                    "p",
+                    f"The per-arm n is assumed. Across splits of the {split['total_n']} "
+                    f"analysed men (each arm 40–60%), at r = {split['r']:g}:",
+                )
+            )
+            blocks.append(
+                Block(
+                    "table",
+                    header=("n (arms)", "SE", "p at r", "implied r for the reported P"),
+                    rows=tuple(
+                        (
+                            f"{row['n_treatment']} / {row['n_control']}",
+                            fmt(row["standard_error"]),
+                            fmt_p(row["p_value"]),
+                            "none" if row.get("implied_r") is None else f"{row['implied_r']:.4f}",
+                        )
+                        for row in split["rows"]
+                    ),
+                )
+            )
+    return blocks
+
+
 def _trial_blocks(results: dict[str, Any]) -> list[Block]:
     blocks = [Block("h2", "The data as encoded")]
     for name, trial in sorted(results["trials"].items()):
@@ -137,6 +374,8 @@ def document(results: dict[str, Any]) -> list[Block]:
             "assumption is stated and its consequences shown.",
         ),
     ]
+    blocks += _effect_blocks(results)
+    blocks += _reanalysis_blocks(results)
     blocks += _study_blocks(results)
     blocks += _trial_blocks(results)
     blocks += _appendix_blocks(results)

@@ -21,7 +21,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from reanalysis.studies import load_studies
+import numpy as np
+from scipy import stats
+
+from reanalysis import effects
+from reanalysis.studies import ReportedResult, load_studies
 from reanalysis.trials import Measurement, Trial, load_trial
 
 SIGNIFICANT_DIGITS = 12
@@ -34,6 +38,13 @@ MANIFEST_PACKAGES = (
     "seaborn",
 )
 STUDIES_FILE = "studies.toml"
+# r for an outcome with no judged plausible range (a trial added to data/ with a new
+# outcome): 0.5, the Cochrane Handbook's break-even point (6.5.2.8) below which change
+# scores are less precise than final values. Marked as assumed in every record.
+UNKNOWN_OUTCOME_R = 0.5
+Z_975 = float(stats.norm.ppf(0.975))
+# r from 0.50 to 0.99 in steps of 0.01 for curves; tables show effects' default grid.
+FINE_CORRELATION_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(50))
 CLAIMS_FILE = "claims.toml"
 
 
@@ -146,11 +157,180 @@ def study_records(data_dir: Path) -> dict[str, Any]:
     return records
 
 
+def _rows_for(trial: Trial, study: str, outcome: str, arms: Iterable[str], week: float):
+    arms = set(arms)
+    return [
+        m
+        for m in trial.rows
+        if m.study == study and m.outcome == outcome and m.arm in arms and m.week in (0, week)
+    ]
+
+
+def effect_records(trials: dict[str, Trial], data_dir: Path) -> list[dict[str, Any]]:
+    """Within- and between-arm effects of every outcome at every follow-up week.
+
+    r is the midpoint of the outcome's judged plausible range (``r_source = assumed``);
+    the sensitivity to r is in :func:`reported_reanalyses`.
+    """
+    records = []
+    for name, trial in trials.items():
+        for study in trial.studies:
+            outcomes = _unique_in_order(m.outcome for m in trial.rows if m.study == study)
+            for outcome in outcomes:
+                for week in trial.followup_weeks(outcome, study):
+                    known = outcome in effects.MEASUREMENT_OF_OUTCOME
+                    r = None if known else UNKNOWN_OUTCOME_R
+                    result = effects.between_arm_effects(trial, outcome, week, r=r, study=study)
+                    for record in result.records():
+                        if not known:
+                            record["r_source"] = "assumed: no plausible range recorded"
+                        if record.get("dppc2") is not None:
+                            half = Z_975 * math.sqrt(record["dppc2_var"])
+                            record["dppc2_ci_low"] = record["dppc2"] - half
+                            record["dppc2_ci_high"] = record["dppc2"] + half
+                        arms = [a for a in (record["treatment"], record["control"]) if a]
+                        rows = _rows_for(trial, study, outcome, arms, week)
+                        records.append(record | provenance(rows, trial, data_dir) | {"trial": name})
+    return records
+
+
+def _interval(ci: effects.ConfidenceInterval) -> list[float]:
+    return [ci.low, ci.high]
+
+
+def _unique_in_order(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _trial_reporting(trials: dict[str, Trial], reported: ReportedResult) -> Trial | None:
+    for trial in trials.values():
+        if reported.study in trial.studies and reported.outcome in trial.outcomes:
+            return trial
+    return None
+
+
+def reported_reanalyses(
+    trials: dict[str, Trial], studies: dict, data_dir: Path
+) -> list[dict[str, Any]]:
+    """Each reported between-arm P = x set against the summary statistics.
+
+    For every printed two-arm p-value (``relation = "="``) whose arms have data: the r
+    that reproduces it under the change-score t-test and under ANCOVA, with a verdict
+    against the judged plausible range; every r-dependent result over a grid of r; and,
+    where the per-arm n is an assumption, p and implied r across other splits of the
+    same total n.
+    """
+    out = []
+    for study in studies.values():
+        for reported in study.reported:
+            if reported.statistic != "p" or reported.relation != "=" or len(reported.arms) != 2:
+                continue
+            trial = _trial_reporting(trials, reported)
+            if trial is None:
+                continue
+            chosen = trial.study_for(reported.outcome, reported.study)
+            week = reported.week or trial.followup_weeks(reported.outcome, chosen)[-1]
+            arms = []
+            for arm in reported.arms:
+                base = trial.measurement(reported.outcome, arm, 0, chosen)
+                end = trial.measurement(reported.outcome, arm, week, chosen)
+                arms.append((effects.PrePost(end.n, base.mean, base.sd, end.mean, end.sd), end))
+            (first, first_row), (second, second_row) = arms
+            measurement = effects.MEASUREMENT_OF_OUTCOME.get(reported.outcome)
+            plausible = effects.PLAUSIBLE_CORRELATIONS[measurement] if measurement else None
+            implied = {}
+            for analysis in effects.ANALYSES:
+                found = effects.implied_correlation(
+                    first, second, reported_p=reported.value, analysis=analysis, plausible=plausible
+                )
+                implied[analysis] = {
+                    "roots": list(found.roots),
+                    "implied_r": found.correlation if found.roots else None,
+                    "consistent": found.consistent,
+                    "verdict": found.verdict,
+                    "attainable_p_low": found.attainable[0],
+                    "attainable_p_high": found.attainable[1],
+                }
+            grid = effects.correlation_grid(first, second, FINE_CORRELATION_GRID)
+            grid["dppc2_ci_low"] = grid["dppc2"] - Z_975 * np.sqrt(grid["dppc2_var"])
+            grid["dppc2_ci_high"] = grid["dppc2"] + Z_975 * np.sqrt(grid["dppc2_var"])
+            grid["in_table"] = [r in effects.DEFAULT_CORRELATION_GRID for r in grid["r"]]
+            record: dict[str, Any] = {
+                "id": reported.id,
+                "study": reported.study,
+                "trial": trial.name,
+                "outcome": reported.outcome,
+                "unit": first_row.unit,
+                "week": week,
+                "arms": list(reported.arms),
+                "comparison": reported.comparison,
+                "reported_p": reported.value,
+                "reported_test": reported.test,
+                "reported_source": reported.source,
+                "n": [first.n, second.n],
+                "n_assumed": first_row.n_assumed or second_row.n_assumed,
+                "mean_change": [first.mean_change, second.mean_change],
+                "baseline_mean": [first.baseline_mean, second.baseline_mean],
+                "plausible_r": None
+                if plausible is None
+                else {
+                    "low": plausible.low,
+                    "high": plausible.high,
+                    "justification": plausible.justification,
+                },
+                "implied": implied,
+                "grid": grid.to_dict(orient="records"),
+            }
+            change_r = implied["change"]["implied_r"]
+            if change_r is not None:
+                at = effects.between_arm_effects(
+                    trial, reported.outcome, week, r=change_r, study=chosen
+                )
+                pair = next(
+                    c
+                    for c in at.comparisons
+                    if (c.treatment.arm, c.control.arm) == tuple(reported.arms)
+                )
+                ancova = pair.ancova
+                record["at_implied_r"] = {
+                    "r": change_r,
+                    "md_change": pair.change.estimate,
+                    "md_change_ci": _interval(pair.change.confidence_interval()),
+                    "p_change": pair.change.pvalue,
+                    "ancova": ancova.estimate,
+                    "ancova_ci": _interval(ancova.confidence_interval()),
+                    "p_ancova": ancova.pvalue,
+                    "final_difference_ignoring_baseline": pair.final.estimate,
+                    "p_final_ignoring_baseline": pair.final.pvalue,
+                    "baseline_difference": pair.baseline.estimate,
+                    "p_baseline": pair.baseline.pvalue,
+                    "dppc2": pair.dppc2.estimate,
+                    "dppc2_ci": _interval(pair.dppc2.confidence_interval()),
+                }
+            if record["n_assumed"]:
+                total = first.n + second.n
+                mid = (plausible.low + plausible.high) / 2 if plausible else 0.5
+                split = effects.split_sensitivity(
+                    total, first, second, mid, reported_p=reported.value
+                )
+                record["split_sensitivity"] = {
+                    "total_n": total,
+                    "r": mid,
+                    "rows": split.to_dict(orient="records"),
+                }
+            rows = _rows_for(trial, chosen, reported.outcome, reported.arms, week)
+            out.append(record | provenance(rows, trial, data_dir))
+    return out
+
+
 def build_results(data_dir: Path, command: str = "reanalysis report") -> dict[str, Any]:
     """Compute every number of the report from ``data_dir``."""
     data_dir = Path(data_dir)
     trials = load_trials(data_dir)
+    studies = load_studies(data_dir / STUDIES_FILE)
     results: dict[str, Any] = {
+        "effects": effect_records(trials, data_dir),
+        "reported_reanalyses": reported_reanalyses(trials, studies, data_dir),
         "trials": {
             name: {
                 "file": relative_name(trial.path, data_dir),
