@@ -386,6 +386,125 @@ def run_bayes(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- power --------------------------------------------------------------------
+
+
+def _power_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--d", type=float, help="standardized effect: difference / SD")
+    parser.add_argument("--n1", type=float, help="participants in group 1 (>= 2)")
+    parser.add_argument("--n2", type=float, help="participants in group 2 (>= 2)")
+    parser.add_argument("--power", type=float, help="target power, strictly between 0 and 1")
+    parser.add_argument("--ratio", type=float, help="n2/n1 when solving for n (default 1)")
+    parser.add_argument(
+        "--alpha", type=float, default=0.05, help="two-sided significance level (default 0.05)"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a line")
+
+
+@command(
+    "power",
+    "t-test power (--d --n1 --n2), n per group (--d --power) or MDE (--n1 --n2 --power)",
+    _power_arguments,
+)
+def run_power(args: argparse.Namespace) -> int:
+    from reanalysis.power import minimum_detectable_effect, sample_size_per_group, two_sample_power
+
+    if (args.n1 is None) != (args.n2 is None):
+        raise ReanalysisError("give --n1 and --n2 together")
+    has_n, has_d, has_power = args.n1 is not None, args.d is not None, args.power is not None
+    if args.ratio is not None and not (has_d and has_power and not has_n):
+        raise ReanalysisError("--ratio applies only when solving for n (--d and --power)")
+    if has_d and has_n and not has_power:
+        result = two_sample_power(args.d, args.n1, args.n2, args.alpha)
+        payload = {
+            "power": finite(result.power, "power"),
+            "effect_size": result.effect_size,
+            "n1": result.n1,
+            "n2": result.n2,
+            "alpha": result.alpha,
+            "df": result.df,
+            "critical_value": finite(result.critical_value, "critical value"),
+            "noncentrality": finite(result.noncentrality, "noncentrality"),
+        }
+        line = (
+            f"power = {result.power:.4f} (two-sided t-test: d = {result.effect_size:g}, "
+            f"n1 = {result.n1:g}, n2 = {result.n2:g}, alpha = {result.alpha:g}, "
+            f"df = {result.df:g})"
+        )
+    elif has_d and has_power and not has_n:
+        ratio = 1.0 if args.ratio is None else args.ratio
+        size = sample_size_per_group(args.d, args.power, args.alpha, ratio)
+        payload = {
+            "n_per_group": finite(size.n_per_group, "n_per_group"),
+            "n_per_group_ceil": size.n_per_group_ceil,
+            "n2": finite(size.n2, "n2"),
+            "n2_ceil": size.n2_ceil,
+            "achieved_power": finite(size.achieved_power, "achieved power"),
+            "effect_size": size.effect_size,
+            "power": size.power,
+            "alpha": size.alpha,
+            "ratio": size.ratio,
+        }
+        line = (
+            f"n_per_group = {size.n_per_group:.2f} -> {size.n_per_group_ceil}"
+            + (f" (n2 = {size.n2:.2f} -> {size.n2_ceil})" if ratio != 1 else "")
+            + f", achieved power {size.achieved_power:.4f} (two-sided t-test: "
+            f"d = {size.effect_size:g}, power = {size.power:g}, alpha = {size.alpha:g})"
+        )
+    elif has_n and has_power and not has_d:
+        mde = minimum_detectable_effect(args.n1, args.n2, args.power, args.alpha)
+        payload = {
+            "mde": finite(mde.effect_size, "mde"),
+            "n1": mde.n1,
+            "n2": mde.n2,
+            "power": mde.power,
+            "alpha": mde.alpha,
+        }
+        line = (
+            f"mde = {mde.effect_size:.4f} (standardized d; two-sided t-test: n1 = {mde.n1:g}, "
+            f"n2 = {mde.n2:g}, power = {mde.power:g}, alpha = {mde.alpha:g})"
+        )
+    else:
+        raise ReanalysisError(
+            "give exactly two of --d, --n1 with --n2, and --power; the third is solved for"
+        )
+    if args.json:
+        print_json(payload)
+    else:
+        print(line)
+    return 0
+
+
+# --- audit --------------------------------------------------------------------
+
+
+def _audit_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", default="data", help="directory of input files (default: data)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+@command("audit", "verdict on every claim and reference of the audited article", _audit_arguments)
+def run_audit(args: argparse.Namespace) -> int:
+    from reanalysis.claims import audit
+
+    verdicts = audit(args.data)
+    if args.json:
+        records = [v.record() for v in verdicts]
+        for record in records:
+            for check in record["checks"]:
+                for key, value in check["numbers"].items():
+                    finite(value, f"{record['id']}: {check['name']}: {key}")
+        print_json(records)
+        return 0
+    width = max(len(v.id) for v in verdicts)
+    section = max(len(v.section) for v in verdicts)
+    verdict = max(len(str(v.verdict)) for v in verdicts)
+    print(f"{'claim':<{width}}  {'section':<{section}}  {'verdict':<{verdict}}  evidence")
+    for v in verdicts:
+        print(f"{v.id:<{width}}  {v.section:<{section}}  {v.verdict!s:<{verdict}}  {v.evidence}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="reanalysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
