@@ -285,6 +285,114 @@ def _reanalysis_blocks(results: dict[str, Any]) -> list[Block]:
     return blocks
 
 
+POWER_TABLE_R = (0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99)
+
+
+def _power_blocks(results: dict[str, Any]) -> list[Block]:
+    if not results["power"]:
+        return []
+    blocks = [
+        Block("h2", "Power, minimum detectable effect and sample size"),
+        Block(
+            "p",
+            "Design power answers whether the trial could have detected a clinically "
+            "relevant difference; it is computed for stated differences, never for the "
+            "observed one ('observed power' restates the p-value: Hoenig & Heisey 2001). "
+            "Exact two-sided power of the two-sample t-test from the noncentral t "
+            "distribution (as statsmodels' TTestIndPower); the analysed SD is the change-"
+            "score SD (Cochrane Handbook 6.5.2.8), the follow-up SD (final values) or the "
+            "follow-up SD × √(1 − r²) (ANCOVA, Borm et al. 2007).",
+        ),
+    ]
+    for x in results["power"]:
+        unit = _unit(x["unit"])
+        points = x["design_points"]
+
+        def value(solved_for, analysis, r, key, pct=None, target=None, points=points):
+            for p in points:
+                if (
+                    p["solved_for"] == solved_for
+                    and p["analysis"] == analysis
+                    and abs(p["correlation"] - r) < 1e-9
+                    and (pct is None or abs(p["difference_pct"] - pct) < 1e-9)
+                    and (target is None or abs(p["power"] - target) < 1e-9)
+                ):
+                    return p[key]
+            return None
+
+        blocks.append(Block("h3", f"{x['study']}: {x['outcome']}"))
+        blocks.append(
+            Block(
+                "p",
+                f"n = {x['n_treatment']} / {x['n_control']}"
+                + (" (assumed)" if x["n_assumed"] else "")
+                + f", two-sided α = {x['alpha']:g}; 1% of the pooled baseline mean is "
+                f"{fmt(x['baseline_mean'] / 100)} {unit}. Final values ignore r: their power "
+                f"is {fmt(value('power', 'final', POWER_TABLE_R[0], 'power', 1.0), 2)} (1%) "
+                f"and {fmt(value('power', 'final', POWER_TABLE_R[0], 'power', 2.0), 2)} (2%).",
+            )
+        )
+        rows = []
+        for r in POWER_TABLE_R:
+            mde = value("difference", "change", r, "difference", target=0.8)
+            if mde is None:
+                continue
+            mde_pct = value("difference", "change", r, "difference_pct", target=0.8)
+            rows.append(
+                (
+                    f"{r:g}",
+                    fmt(value("power", "change", r, "power", 1.0), 2),
+                    fmt(value("power", "ancova", r, "power", 1.0), 2),
+                    fmt(value("power", "change", r, "power", 2.0), 2),
+                    fmt(value("power", "ancova", r, "power", 2.0), 2),
+                    f"{fmt(mde)} {unit} ({mde_pct:.2f}%)",
+                )
+            )
+        blocks.append(
+            Block(
+                "table",
+                header=(
+                    "r",
+                    "power, 1% (change)",
+                    "power, 1% (ANCOVA)",
+                    "power, 2% (change)",
+                    "power, 2% (ANCOVA)",
+                    "MDE at 80% power (change)",
+                ),
+                rows=tuple(rows),
+            )
+        )
+        rows = []
+        for r, label in ((x["implied_r"], "implied"), (x["reference_r"], "reference")):
+            for analysis in ("change", "ancova", "final"):
+                rows.append(
+                    (
+                        f"{r:.3f} ({label})",
+                        analysis,
+                        str(value("n", analysis, r, "n_per_group_ceil", target=0.8)),
+                        str(value("n", analysis, r, "n_per_group_ceil", target=0.9)),
+                    )
+                )
+        blocks.append(
+            Block(
+                "p",
+                f"Men per arm a new trial needs to detect the observed difference in change, "
+                f"{fmt(x['observed_difference'])} {unit} ({x['observed_difference_pct']:.2f}% of "
+                "baseline). A published effect tends to overestimate the true one, so these "
+                "numbers are optimistic.",
+            )
+        )
+        blocks.append(
+            Block(
+                "table",
+                header=("r", "analysis", "n per arm, 80% power", "n per arm, 90% power"),
+                rows=tuple(rows),
+            )
+        )
+        blocks.append(Block("figure", figure=f"power_{x['id']}"))
+    return blocks
+
+
 def _trial_blocks(results: dict[str, Any]) -> list[Block]:
     blocks = [Block("h2", "The data as encoded")]
     for name, trial in sorted(results["trials"].items()):
@@ -376,6 +484,7 @@ def document(results: dict[str, Any]) -> list[Block]:
     ]
     blocks += _effect_blocks(results)
     blocks += _reanalysis_blocks(results)
+    blocks += _power_blocks(results)
     blocks += _study_blocks(results)
     blocks += _trial_blocks(results)
     blocks += _appendix_blocks(results)

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from reanalysis import effects
+from reanalysis import effects, power
 from reanalysis.studies import ReportedResult, load_studies
 from reanalysis.trials import Measurement, Trial, load_trial
 
@@ -44,6 +44,11 @@ STUDIES_FILE = "studies.toml"
 UNKNOWN_OUTCOME_R = 0.5
 Z_975 = float(stats.norm.ppf(0.975))
 # r from 0.50 to 0.99 in steps of 0.01 for curves; tables show effects' default grid.
+# Clinically relevant differences in BMD change for design power: 1% and 2% of baseline.
+POWER_DIFFERENCES_PCT = (1.0, 2.0)
+# A conventional high correlation for DXA BMD a year apart, beside the implied one.
+REFERENCE_R = 0.9
+CURVE_N_MIN, CURVE_N_MAX = 5, 400
 FINE_CORRELATION_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(50))
 CLAIMS_FILE = "claims.toml"
 
@@ -323,14 +328,91 @@ def reported_reanalyses(
     return out
 
 
+def power_analyses(
+    trials: dict[str, Trial], reanalyses: list[dict[str, Any]], data_dir: Path
+) -> list[dict[str, Any]]:
+    """Design power, MDE and next-trial n for each treatment-vs-control reanalysis.
+
+    Powers are for differences of 1% and 2% of the pooled baseline mean across r (design
+    power, not the trial's "observed power", which is refused: Hoenig & Heisey 2001);
+    sample sizes target the observed difference in change under the implied r and under
+    r = 0.9; curves give power against n per arm for the figure.
+    """
+    out = []
+    for x in reanalyses:
+        trial = trials[x["trial"]]
+        roles = [trial.role(arm) for arm in x["arms"]]
+        implied = x["implied"]["change"]["implied_r"]
+        if roles != ["treatment", "control"] or implied is None:
+            continue
+        treatment, control = power.trial_arms(trial, x["outcome"], study=x["study"])
+        sample_size_r = (implied, REFERENCE_R)
+        analysis = power.trial_power_analysis(
+            treatment,
+            control,
+            correlations=effects.DEFAULT_CORRELATION_GRID,
+            differences_pct=POWER_DIFFERENCES_PCT,
+            sample_size_correlations=sample_size_r,
+        )
+        n_grid = np.arange(CURVE_N_MIN, CURVE_N_MAX + 1)
+        curves = []
+        for r in sample_size_r:
+            sd = power.analysis_sd("change", treatment.baseline_sd, treatment.followup_sd, r)
+            sd_c = power.analysis_sd("change", control.baseline_sd, control.followup_sd, r)
+            pooled_sd = math.sqrt(
+                ((treatment.n - 1) * sd**2 + (control.n - 1) * sd_c**2)
+                / (treatment.n + control.n - 2)
+            )
+            for pct in POWER_DIFFERENCES_PCT:
+                d = pct / 100 * analysis.baseline_mean / pooled_sd
+                curves.append(
+                    {
+                        "r": r,
+                        "difference_pct": pct,
+                        "analysis": "change",
+                        "n_per_arm": n_grid.tolist(),
+                        "power": power.power_grid(d, n_grid, n_grid).tolist(),
+                    }
+                )
+        frame = analysis.summary_frame()
+        frame["n_per_group_ceil"] = frame["n_per_group_ceil"].astype(object)
+        frame.loc[frame["n_per_group_ceil"].isna(), "n_per_group_ceil"] = None
+        out.append(
+            {
+                "id": x["id"],
+                "trial": x["trial"],
+                "study": x["study"],
+                "outcome": x["outcome"],
+                "unit": x["unit"],
+                "n_treatment": analysis.n_treatment,
+                "n_control": analysis.n_control,
+                "n_assumed": x["n_assumed"],
+                "alpha": analysis.alpha,
+                "baseline_mean": analysis.baseline_mean,
+                "observed_difference": analysis.observed_difference,
+                "observed_difference_pct": analysis.observed_difference_pct,
+                "implied_r": implied,
+                "reference_r": REFERENCE_R,
+                "design_points": frame.to_dict(orient="records"),
+                "curves": curves,
+                "file": x["file"],
+                "rows": x["rows"],
+                "sources": x["sources"],
+            }
+        )
+    return out
+
+
 def build_results(data_dir: Path, command: str = "reanalysis report") -> dict[str, Any]:
     """Compute every number of the report from ``data_dir``."""
     data_dir = Path(data_dir)
     trials = load_trials(data_dir)
     studies = load_studies(data_dir / STUDIES_FILE)
+    reanalyses = reported_reanalyses(trials, studies, data_dir)
     results: dict[str, Any] = {
         "effects": effect_records(trials, data_dir),
-        "reported_reanalyses": reported_reanalyses(trials, studies, data_dir),
+        "reported_reanalyses": reanalyses,
+        "power": power_analyses(trials, reanalyses, data_dir),
         "trials": {
             name: {
                 "file": relative_name(trial.path, data_dir),

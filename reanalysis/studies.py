@@ -53,7 +53,8 @@ class Study:
 
     def citation(self) -> str:
         """Vancouver-style citation: authors, title, journal year;volume(issue):pages."""
-        authors = ", ".join(self.fields.get("authors", [])) or "Authors not in sources"
+        authors = ", ".join(self.fields.get("authors", [])).removesuffix(".")
+        authors = authors or "Authors not in sources"
         issue = f"({self['issue']})" if self.fields.get("issue") else ""
         ids = [f"PMID {self['pmid']}" if self.fields.get("pmid") else ""]
         ids.append(f"doi:{self['doi']}" if self.fields.get("doi") else "")

@@ -80,7 +80,8 @@ def test_shipped_verdicts_match_the_sources(shipped) -> None:
     assert shipped["reference1.authors"] is Verdict.CITATION_ERROR
     # Snyder 2004: locator matches PMID 15001605; authorship unconfirmed.
     assert shipped["reference5.locator"] is Verdict.SUPPORTED
-    assert shipped["reference5.authors"] is Verdict.NOT_CHECKABLE
+    # Leder BZ et al. (issue 2; trials.md §1 working attribution), not Snyder PJ.
+    assert shipped["reference5.authors"] is Verdict.CITATION_ERROR
     # Mohamad and Rambhatla: no verified record.
     assert shipped["reference3.locator"] is Verdict.NOT_CHECKABLE
     assert shipped["reference4.locator"] is Verdict.NOT_CHECKABLE

@@ -1,0 +1,313 @@
+"""Bayesian reading of a between-arm effect: normal likelihood, conjugate normal prior.
+
+The trial's estimate θ̂ with standard error s is read as a normal likelihood
+θ̂ | θ ~ N(θ, s²); a normal prior θ ~ N(m, σ²) gives the normal posterior of
+Spiegelhalter, Abrams & Myles 2004 (Bayesian Approaches to Clinical Trials and
+Health-Care Evaluation, Wiley), eq. 3.15:
+
+    precision  = 1/σ² + 1/s²
+    mean       = (m/σ² + θ̂/s²) / precision
+    sd         = 1/√precision
+
+Sign convention: a negative effect is a loss on treatment relative to control (as for
+BMD on anastrozole vs placebo), so the quantities of interest are P(θ < 0) and
+P(θ < −T) for a clinically relevant threshold T > 0.
+
+Named priors, all on the scale of the outcome and defined from T (z_p is the standard
+normal p-quantile):
+
+* ``skeptical``: mean 0, SD T/z₀.₉₅, so P(θ < −T) = 5% — the sceptical prior of
+  Spiegelhalter, Freedman & Parmar 1994 (J R Stat Soc A 157:357), section 7.2, with
+  the clinically relevant difference T in place of the alternative hypothesis.
+* ``enthusiastic``: mean −T, the same SD, so P(θ > 0) = 5% — the enthusiastic prior of
+  the same paper (section 7.3), centred on a clinically relevant loss.
+* ``neutral``: mean 0, SD 5T/z₀.₉₇₅, so 95% of the prior lies within ±5T. For BMD,
+  with T = 1% of baseline, this says a difference in one-year change beyond 5% is
+  improbable (an analyst's judgement: losses or gains of that size are of the order of
+  the largest drug effects on spine BMD); the prior is weak next to a trial's likelihood.
+
+A flat prior (``prior_sd=math.inf``) returns the likelihood as the posterior.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scipy import stats
+
+from reanalysis.errors import ReanalysisError
+
+PRIOR_NAMES = ("skeptical", "neutral", "enthusiastic")
+# Neutral prior: 95% of its mass within this many thresholds of zero.
+NEUTRAL_PRIOR_RANGE = 5.0
+
+
+@dataclass(frozen=True)
+class NormalPrior:
+    """A normal prior on the effect, with the name it was built from."""
+
+    mean: float
+    sd: float
+    name: str
+
+
+def named_prior(name: str, threshold: float) -> NormalPrior:
+    """The skeptical, neutral or enthusiastic prior for threshold T (see module docstring)."""
+    _check_threshold(threshold)
+    z95 = float(stats.norm.ppf(0.95))
+    if name == "skeptical":
+        return NormalPrior(mean=0.0, sd=threshold / z95, name=name)
+    if name == "enthusiastic":
+        return NormalPrior(mean=-threshold, sd=threshold / z95, name=name)
+    if name == "neutral":
+        z975 = float(stats.norm.ppf(0.975))
+        return NormalPrior(mean=0.0, sd=NEUTRAL_PRIOR_RANGE * threshold / z975, name=name)
+    raise ReanalysisError(f"prior must be one of {', '.join(PRIOR_NAMES)} or MEAN,SD, got {name!r}")
+
+
+def parse_prior(text: str, threshold: float) -> NormalPrior:
+    """A prior from the CLI: a name from :data:`PRIOR_NAMES` or ``MEAN,SD``."""
+    if text in PRIOR_NAMES:
+        return named_prior(text, threshold)
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise ReanalysisError(
+            f"prior must be one of {', '.join(PRIOR_NAMES)} or MEAN,SD, got {text!r}"
+        )
+    try:
+        mean, sd = (float(part) for part in parts)
+    except ValueError:
+        raise ReanalysisError(f"prior MEAN,SD must be two numbers, got {text!r}") from None
+    _check_prior(mean, sd)
+    return NormalPrior(mean=mean, sd=sd, name="custom")
+
+
+def _check_threshold(threshold: float) -> None:
+    if not (math.isfinite(threshold) and threshold > 0):
+        raise ReanalysisError(f"threshold must be a finite number > 0, got {threshold}")
+
+
+def _check_prior(mean: float, sd: float) -> None:
+    if not math.isfinite(mean):
+        raise ReanalysisError(f"prior mean must be finite, got {mean}")
+    if math.isnan(sd) or sd <= 0:
+        raise ReanalysisError(f"prior SD must be > 0 (math.inf for a flat prior), got {sd}")
+
+
+@dataclass(frozen=True)
+class NormalPosterior:
+    """Prior, likelihood and posterior of a conjugate normal update."""
+
+    posterior_mean: float
+    posterior_sd: float
+    prior_mean: float
+    prior_sd: float
+    estimate: float
+    standard_error: float
+    threshold: float
+
+    def credible_interval(self, credible_level: float = 0.95) -> tuple[float, float]:
+        """Equal-tailed posterior interval: mean ± z·sd."""
+        if not 0 < credible_level < 1:
+            raise ReanalysisError(
+                f"credible_level must lie strictly between 0 and 1, got {credible_level}"
+            )
+        half = float(stats.norm.isf((1 - credible_level) / 2)) * self.posterior_sd
+        return self.posterior_mean - half, self.posterior_mean + half
+
+    def probability_below(self, value: float) -> float:
+        """Posterior P(θ < value)."""
+        return float(stats.norm.cdf(value, self.posterior_mean, self.posterior_sd))
+
+    @property
+    def cri_low(self) -> float:
+        return self.credible_interval()[0]
+
+    @property
+    def cri_high(self) -> float:
+        return self.credible_interval()[1]
+
+    @property
+    def p_below_zero(self) -> float:
+        """Posterior probability of any loss, P(θ < 0)."""
+        return self.probability_below(0.0)
+
+    @property
+    def p_below_threshold(self) -> float:
+        """Posterior probability of a clinically relevant loss, P(θ < −T)."""
+        return self.probability_below(-self.threshold)
+
+    def to_dict(self) -> dict[str, float | None]:
+        """The JSON keys of ``reanalysis bayes``, plus the likelihood's ``estimate`` and
+        ``standard_error`` (for :func:`density_plot`); a flat prior's SD is None."""
+        return {
+            "posterior_mean": self.posterior_mean,
+            "posterior_sd": self.posterior_sd,
+            "cri_low": self.cri_low,
+            "cri_high": self.cri_high,
+            "p_below_zero": self.p_below_zero,
+            "p_below_threshold": self.p_below_threshold,
+            "prior_mean": self.prior_mean,
+            "prior_sd": None if math.isinf(self.prior_sd) else self.prior_sd,
+            "threshold": self.threshold,
+            "estimate": self.estimate,
+            "standard_error": self.standard_error,
+        }
+
+
+def normal_posterior(
+    estimate: float,
+    standard_error: float,
+    prior_mean: float,
+    prior_sd: float,
+    threshold: float,
+) -> NormalPosterior:
+    """Conjugate normal–normal update (Spiegelhalter, Abrams & Myles 2004, eq. 3.15).
+
+    Assumptions: the estimate is approximately normal with a known standard error (large
+    samples; the SE is treated as exact), and the prior is normal. ``prior_sd=math.inf``
+    is a flat prior: the posterior is then the likelihood N(estimate, SE²).
+    """
+    if not math.isfinite(estimate):
+        raise ReanalysisError(f"estimate must be finite, got {estimate}")
+    if not (math.isfinite(standard_error) and standard_error > 0):
+        raise ReanalysisError(f"standard_error must be a finite number > 0, got {standard_error}")
+    _check_prior(prior_mean, prior_sd)
+    _check_threshold(threshold)
+    data_precision = 1 / standard_error**2
+    prior_precision = 0.0 if math.isinf(prior_sd) else 1 / prior_sd**2
+    precision = prior_precision + data_precision
+    return NormalPosterior(
+        posterior_mean=(prior_precision * prior_mean + data_precision * estimate) / precision,
+        posterior_sd=1 / math.sqrt(precision),
+        prior_mean=prior_mean,
+        prior_sd=prior_sd,
+        estimate=estimate,
+        standard_error=standard_error,
+        threshold=threshold,
+    )
+
+
+def density_plot(posterior: Mapping[str, Any], xlabel: str = "Effect", ax: Any = None) -> Any:
+    """Prior, likelihood and posterior densities (the mapping of
+    :meth:`NormalPosterior.to_dict`), with 0 and −T marked. Returns the Figure.
+
+    The likelihood is drawn as the N(estimate, SE²) density; a flat prior is not drawn.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.0, 3.5))
+    else:
+        fig = ax.figure
+    curves = [("likelihood", posterior["estimate"], posterior["standard_error"], "--")]
+    if posterior["prior_sd"] is not None:
+        curves.insert(0, ("prior", posterior["prior_mean"], posterior["prior_sd"], ":"))
+    curves.append(("posterior", posterior["posterior_mean"], posterior["posterior_sd"], "-"))
+    threshold = posterior["threshold"]
+    centres = [mean for _, mean, _, _ in curves] + [0.0, -threshold]
+    # A vague prior would flatten the plot: the x range follows the likelihood and posterior.
+    spread = 4 * max(sd for name, _, sd, _ in curves if name != "prior") + threshold
+    grid = np.linspace(min(centres) - spread, max(centres) + spread, 801)
+    for name, mean, sd, style in curves:
+        ax.plot(grid, stats.norm.pdf(grid, mean, sd), ls=style, color="black", label=name)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.axvline(-threshold, color="grey", lw=0.8, ls="-.", label=f"−T = {-threshold:.4g}")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Density")
+    ax.legend(frameon=False)
+    return fig
+
+
+# --- trial layer ----------------------------------------------------------------------
+
+# Units for which the default threshold (1% of the baseline mean) is defined: BMD.
+THRESHOLD_UNITS = ("g/cm2", "g/cm²")
+DEFAULT_THRESHOLD_FRACTION = 0.01
+
+
+def _comparison(trial: Any, outcome: str, r: float | None, study: str | None) -> Any:
+    from reanalysis.effects import between_arm_effects
+
+    effects = between_arm_effects(trial, outcome, r=r, study=study)
+    pairs = [c for c in effects.comparisons if c.kind == "treatment_vs_control"]
+    if len(pairs) != 1:
+        raise ReanalysisError(
+            f"{trial.path}: a Bayesian reading needs exactly one treatment-vs-control "
+            f"comparison of {outcome!r}, found {len(pairs)}"
+            + (f" ({'; '.join(effects.notes)})" if effects.notes else "")
+        )
+    return effects, pairs[0]
+
+
+def default_threshold(trial: Any, outcome: str, study: str | None = None) -> float:
+    """T = 1% of the baseline mean, for BMD: a 1% difference in change from baseline.
+
+    The baseline mean is the n-weighted mean of the two compared arms' baseline means
+    (the trial's pooled baseline). Defined only for BMD (unit g/cm²); other outcomes need
+    an explicit threshold.
+    """
+    effects, pair = _comparison(trial, outcome, None, study)
+    if effects.unit not in THRESHOLD_UNITS:
+        raise ReanalysisError(
+            f"no default threshold for {outcome!r} (unit {effects.unit}); give --threshold"
+        )
+    t, c = pair.treatment.data, pair.control.data
+    baseline = (t.n * t.baseline_mean + c.n * c.baseline_mean) / (t.n + c.n)
+    return DEFAULT_THRESHOLD_FRACTION * baseline
+
+
+def trial_posterior(
+    trial: Any,
+    outcome: str,
+    prior: str | NormalPrior = "neutral",
+    r: float | None = None,
+    threshold: float | None = None,
+    study: str | None = None,
+) -> NormalPosterior:
+    """Bayesian reading of a trial's treatment − control difference in mean change.
+
+    The likelihood is the change-score estimate and its SE at the last follow-up
+    (:func:`reanalysis.effects.difference_in_change` via ``between_arm_effects``), for
+    correlation ``r`` (default: the midpoint of the outcome's plausible range).
+    ``prior`` is a name from :data:`PRIOR_NAMES`, ``MEAN,SD`` text or a
+    :class:`NormalPrior`; ``threshold`` defaults to :func:`default_threshold`.
+    """
+    _, pair = _comparison(trial, outcome, r, study)
+    if threshold is None:
+        threshold = default_threshold(trial, outcome, study)
+    if isinstance(prior, str):
+        prior = parse_prior(prior, threshold)
+    return normal_posterior(
+        pair.change.estimate, pair.change.standard_error, prior.mean, prior.sd, threshold
+    )
+
+
+def posterior_by_correlation(
+    trial: Any,
+    outcome: str,
+    correlations: Sequence[float],
+    priors: Sequence[str] = PRIOR_NAMES,
+    threshold: float | None = None,
+    study: str | None = None,
+) -> list[dict[str, Any]]:
+    """How the posterior and its probabilities move with r, for each named prior.
+
+    One record per (r, prior): ``r``, ``prior`` and the keys of
+    :meth:`NormalPosterior.to_dict`. The SE of the difference in change shrinks as r
+    rises, so the likelihood sharpens and the prior matters less.
+    """
+    if len(correlations) == 0:
+        raise ReanalysisError("correlations must hold at least one value")
+    if threshold is None:
+        threshold = default_threshold(trial, outcome, study)
+    records = []
+    for r in correlations:
+        for name in priors:
+            posterior = trial_posterior(trial, outcome, name, r, threshold, study)
+            records.append({"r": float(r), "prior": name, **posterior.to_dict()})
+    return records

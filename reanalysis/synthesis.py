@@ -1,0 +1,773 @@
+"""Random-effects pooling across trials, and within-arm ratios of means.
+
+The pure layer takes plain numbers: :func:`random_effects` pools effect estimates with
+known sampling variances; :func:`ratio_of_means_change` gives the log ratio of means of
+one arm before and after treatment. The trial layer below it reads validated trial
+files (:mod:`reanalysis.trials`) and feeds them to the pure layer.
+
+Choices recorded here:
+
+* statsmodels' ``combine_effects`` supplies Cochran's Q and the DerSimonian–Laird moment
+  estimate. It does not truncate the DL estimate of τ² at zero, its Paule–Mandel
+  iteration is unreliable at full precision (see :func:`_tau2_pm`), and it has no REML,
+  no prediction interval and no truncated I², so those are computed here; every
+  random-effects quantity is recomputed from the truncated τ².
+* I² follows metafor (Higgins & Thompson 2002, eq. 9 with the "typical" within-study
+  variance): I² = 100·τ²/(τ² + s²), in percent. With τ² ≥ 0 it lies in [0, 100); for DL it
+  equals max(0, (Q − df)/Q)·100.
+* With fewer than three studies τ² is barely estimable and the prediction interval is
+  not informative; :func:`random_effects` then issues :class:`FewStudiesWarning`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+from statsmodels.stats.meta_analysis import combine_effects
+
+from reanalysis.errors import ReanalysisError
+
+METHODS = ("dl", "pm", "reml")
+PREDICTIONS = ("z", "t")
+
+# REML convergence, on a scale-free criterion: stop when a scoring step changes τ² by
+# less than this fraction of (τ² + the smallest sampling variance).
+_TOLERANCE = 1e-12
+_MAXITER = 1000
+
+
+class FewStudiesWarning(UserWarning):
+    """Fewer than three studies: τ² and the prediction interval are unreliable."""
+
+
+def _normal_quantile(confidence_level: float) -> float:
+    _check_level(confidence_level)
+    return float(stats.norm.isf((1 - confidence_level) / 2))
+
+
+def _t_quantile(confidence_level: float, df: int) -> float:
+    _check_level(confidence_level)
+    return float(stats.t.isf((1 - confidence_level) / 2, df))
+
+
+def _check_level(confidence_level: float) -> None:
+    if not 0 < confidence_level < 1:
+        raise ReanalysisError(
+            f"confidence_level must lie strictly between 0 and 1, got {confidence_level}"
+        )
+
+
+@dataclass(frozen=True)
+class PooledEstimate:
+    """A random-effects summary of k study estimates.
+
+    Fields are computed at full precision; intervals are methods (any confidence level)
+    and properties (95%, the keys of :meth:`to_dict`).
+    """
+
+    k: int
+    estimate: float
+    se: float
+    se_hksj: float
+    tau2: float
+    i2: float
+    q: float
+    q_p: float
+    method: str
+    measure: str
+    prediction: str
+    estimates: tuple[float, ...]
+    variances: tuple[float, ...]
+    weights: tuple[float, ...]
+    labels: tuple[str, ...]
+
+    @property
+    def df(self) -> int:
+        """Degrees of freedom of Q and of the HKSJ interval, k − 1."""
+        return self.k - 1
+
+    def confidence_interval(self, confidence_level: float = 0.95) -> tuple[float, float]:
+        """Wald interval: estimate ± z·SE (DerSimonian & Laird 1986)."""
+        half = _normal_quantile(confidence_level) * self.se
+        return self.estimate - half, self.estimate + half
+
+    def hksj_interval(self, confidence_level: float = 0.95) -> tuple[float, float]:
+        """Hartung–Knapp–Sidik–Jonkman interval: estimate ± t(k−1)·SE_HKSJ.
+
+        Hartung & Knapp 2001 (Stat Med 20:3875), Sidik & Jonkman 2002 (Stat Med 21:3153):
+        SE_HKSJ² = Σ wᵢ(yᵢ − μ̂)² / ((k − 1)·Σ wᵢ) with random-effects weights wᵢ.
+        """
+        half = _t_quantile(confidence_level, self.df) * self.se_hksj
+        return self.estimate - half, self.estimate + half
+
+    def prediction_interval(self, confidence_level: float = 0.95) -> tuple[float, float]:
+        """Interval for the true effect in a new study: estimate ± c·√(SE² + τ²).
+
+        ``prediction="z"``: c is the normal quantile (metafor's ``predict.rma`` default).
+        ``prediction="t"``: c is the t(k − 2) quantile of Higgins, Thompson &
+        Spiegelhalter 2009 (J R Stat Soc A 172:137), section 3.4.
+        """
+        if self.prediction == "t":
+            critical = _t_quantile(confidence_level, self.k - 2)
+        else:
+            critical = _normal_quantile(confidence_level)
+        half = critical * math.sqrt(self.se**2 + self.tau2)
+        return self.estimate - half, self.estimate + half
+
+    @property
+    def ci_low(self) -> float:
+        return self.confidence_interval()[0]
+
+    @property
+    def ci_high(self) -> float:
+        return self.confidence_interval()[1]
+
+    @property
+    def ci_low_hksj(self) -> float:
+        return self.hksj_interval()[0]
+
+    @property
+    def ci_high_hksj(self) -> float:
+        return self.hksj_interval()[1]
+
+    @property
+    def pi_low(self) -> float:
+        return self.prediction_interval()[0]
+
+    @property
+    def pi_high(self) -> float:
+        return self.prediction_interval()[1]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON keys of ``reanalysis pool`` (95% intervals), plus ``prediction`` and
+        ``studies`` (label, estimate, se, 95% Wald CI and weight of each study), which
+        :func:`forest_plot` draws from."""
+        frame = self.summary_frame().iloc[:-1]
+        studies = [
+            {
+                "label": label,
+                "estimate": row.estimate,
+                "se": row.se,
+                "ci_low": row.ci_low,
+                "ci_high": row.ci_high,
+                "weight_percent": row.weight_percent,
+            }
+            for label, row in zip(self.labels, frame.itertuples(), strict=True)
+        ]
+        return {
+            "k": self.k,
+            "estimate": self.estimate,
+            "se": self.se,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "ci_low_hksj": self.ci_low_hksj,
+            "ci_high_hksj": self.ci_high_hksj,
+            "tau2": self.tau2,
+            "i2": self.i2,
+            "q": self.q,
+            "q_p": self.q_p,
+            "pi_low": self.pi_low,
+            "pi_high": self.pi_high,
+            "method": self.method,
+            "measure": self.measure,
+            "prediction": self.prediction,
+            "studies": studies,
+        }
+
+    def summary_frame(self, confidence_level: float = 0.95) -> pd.DataFrame:
+        """One row per study (estimate, SE, Wald CI, weight in percent) and the pooled row.
+
+        The pooled row carries the random-effects estimate, its Wald CI and weight 100;
+        the HKSJ and prediction intervals are in :meth:`to_dict`.
+        """
+        z = _normal_quantile(confidence_level)
+        se = np.sqrt(np.asarray(self.variances))
+        y = np.asarray(self.estimates)
+        pooled_low, pooled_high = self.confidence_interval(confidence_level)
+        frame = pd.DataFrame(
+            {
+                "estimate": [*y, self.estimate],
+                "se": [*se, self.se],
+                "ci_low": [*(y - z * se), pooled_low],
+                "ci_high": [*(y + z * se), pooled_high],
+                "weight_percent": [*(100 * np.asarray(self.weights)), 100.0],
+            },
+            index=pd.Index([*self.labels, f"RE model ({self.method.upper()})"], name="study"),
+        )
+        return frame
+
+
+def _as_vector(values: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    if array.ndim != 1:
+        raise ReanalysisError(f"{name} must be one-dimensional, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ReanalysisError(f"{name} must be finite numbers")
+    return array
+
+
+def _restricted_loglik(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
+    """REML log-likelihood of τ², up to a constant (Viechtbauer 2005, eq. 11)."""
+    w = 1 / (v + tau2)
+    mu = (w @ y) / w.sum()
+    return -0.5 * float(np.log(v + tau2).sum() + math.log(w.sum()) + w @ (y - mu) ** 2)
+
+
+def _tau2_reml(y: np.ndarray, v: np.ndarray, start: float) -> float:
+    """REML τ²: the better of the scoring solution (:func:`_tau2_reml_scoring`) and the
+    boundary τ² = 0, since the restricted likelihood can have an interior local maximum
+    below its value at zero."""
+    interior = _tau2_reml_scoring(y, v, start)
+    if _restricted_loglik(y, v, 0.0) > _restricted_loglik(y, v, interior):
+        return 0.0
+    return interior
+
+
+def _tau2_reml_scoring(y: np.ndarray, v: np.ndarray, start: float) -> float:
+    """REML estimate of τ² by Fisher scoring (Viechtbauer 2005, J Educ Behav Stat 30:261).
+
+    For the intercept-only model with P = W − w wᵀ/Σw and W = diag(1/(vᵢ + τ²)), the
+    REML score is proportional to yᵀPPy − tr P and the scoring step is
+    (yᵀPPy − tr P) / tr(PP), as in metafor's ``rma.uni``; τ² is kept at or above zero.
+    Undamped scoring can circle the maximum for ever (metafor reports "did not
+    converge" for y = (0, 0, 0, 0, 1.5), v = (2, 2, 2, 2, 0.25)). Each step moves towards
+    higher likelihood, so once the score changes sign between two iterates they bracket
+    a maximum, and Brent's method finishes the job on the score to machine precision.
+    """
+
+    def score_and_information(tau2: float) -> tuple[float, float]:
+        w = 1 / (v + tau2)
+        sum_w = w.sum()
+        mu = (w @ y) / sum_w
+        sum_w2 = (w**2).sum()
+        trace_p = sum_w - sum_w2 / sum_w
+        trace_pp = sum_w2 - 2 * (w**3).sum() / sum_w + (sum_w2 / sum_w) ** 2
+        return float(w**2 @ (y - mu) ** 2 - trace_p), float(trace_pp)
+
+    tau2 = start
+    score, information = score_and_information(tau2)
+    for _ in range(_MAXITER):
+        if tau2 == 0 and score <= 0:
+            return 0.0
+        updated = max(0.0, tau2 + score / information)
+        if abs(updated - tau2) <= _TOLERANCE * (updated + v.min()):
+            return updated
+        new_score, information = score_and_information(updated)
+        if new_score * score < 0:
+            low, high = sorted((tau2, updated))
+            return float(
+                optimize.brentq(
+                    lambda t: score_and_information(t)[0], low, high, xtol=np.finfo(float).tiny
+                )
+            )
+        tau2, score = updated, new_score
+    raise ReanalysisError(f"REML estimate of tau2 did not converge in {_MAXITER} iterations")
+
+
+def _tau2_pm(y: np.ndarray, v: np.ndarray) -> float:
+    """Paule–Mandel τ² (Paule & Mandel 1982; DerSimonian & Kacker 2007, Contemp Clin
+    Trials 28:105, section 2.3): the root of Q(τ²) = Σ wᵢ(yᵢ − μ̂)² = k − 1 with
+    wᵢ = 1/(vᵢ + τ²), or 0 when Q(0) ≤ k − 1.
+
+    Q(τ²) is strictly decreasing, and Q(U) ≤ Σ(yᵢ − ȳ)²/U = k − 1 at U = Σ(yᵢ − ȳ)²/(k − 1),
+    so the root is bracketed in [0, U] and found by Brent's method to machine precision.
+    statsmodels' iteration is not used here: asked for full precision, it resets τ² to 0
+    when round-off leaves the estimating equation a hair below zero (seen on DerSimonian
+    & Kacker's CLASP data), and at its default tolerance it stops about 1e-6 short.
+    """
+    k = len(y)
+
+    def excess(tau2: float) -> float:
+        w = 1 / (v + tau2)
+        mu = (w @ y) / w.sum()
+        return float(w @ (y - mu) ** 2) - (k - 1)
+
+    if excess(0.0) <= 0:
+        return 0.0
+    upper = float(((y - y.mean()) ** 2).sum()) / (k - 1)
+    return float(optimize.brentq(excess, 0.0, upper, xtol=np.finfo(float).tiny))
+
+
+def random_effects(
+    estimates: Sequence[float] | np.ndarray,
+    variances: Sequence[float] | np.ndarray,
+    method: str = "reml",
+    prediction: str = "z",
+    measure: str = "",
+    labels: Sequence[str] | None = None,
+) -> PooledEstimate:
+    """Random-effects meta-analysis of k ≥ 2 estimates with known sampling variances.
+
+    Model: yᵢ ~ N(μ, vᵢ + τ²). τ² by ``method``:
+
+    * ``"dl"``: DerSimonian & Laird 1986 (Control Clin Trials 7:177), eq. 8:
+      τ² = max(0, (Q − (k − 1)) / (Σw − Σw²/Σw)), w = 1/v.
+    * ``"pm"``: Paule & Mandel 1982, as in DerSimonian & Kacker 2007.
+    * ``"reml"``: restricted maximum likelihood (Viechtbauer 2005), metafor's default.
+
+    Then μ̂ = Σwᵢyᵢ/Σwᵢ with wᵢ = 1/(vᵢ + τ²) and SE = 1/√Σwᵢ. Q = Σ(yᵢ − ȳ_FE)²/vᵢ
+    (Cochran 1954) with p from χ²(k − 1). I² = 100·τ²/(τ² + s²),
+    s² = (k − 1)Σ(1/vᵢ) / ((Σ1/vᵢ)² − Σ1/vᵢ²) (Higgins & Thompson 2002, eq. 9; metafor).
+
+    Assumptions: the vᵢ are known (not estimated), studies are independent, and the true
+    effects are normal around μ. ``prediction="t"`` needs k ≥ 3.
+    """
+    y = _as_vector(estimates, "estimates")
+    v = _as_vector(variances, "variances")
+    if y.shape != v.shape:
+        raise ReanalysisError(
+            f"estimates and variances must have the same length, got {y.size} and {v.size}"
+        )
+    k = y.size
+    if k < 2:
+        raise ReanalysisError(f"estimates must hold at least 2 studies to pool, got {k}")
+    if np.any(v <= 0):
+        raise ReanalysisError("variances must all be > 0")
+    if method not in METHODS:
+        raise ReanalysisError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    if prediction not in PREDICTIONS:
+        raise ReanalysisError(
+            f"prediction must be one of {', '.join(PREDICTIONS)}, got {prediction!r}"
+        )
+    if prediction == "t" and k < 3:
+        raise ReanalysisError(f"prediction='t' needs at least 3 studies (t has k-2 df), got {k}")
+    if labels is None:
+        labels = [f"study {i + 1}" for i in range(k)]
+    if len(labels) != k:
+        raise ReanalysisError(f"labels must name each of the {k} studies, got {len(labels)}")
+
+    # statsmodels goes on to weight by 1/(v + τ²) with the untruncated τ², which can divide
+    # by zero; only Q and the DL moment estimate are taken from it, so silence that.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        fixed = combine_effects(y, v, method_re="dl")
+    q = float(fixed.q)
+    # statsmodels leaves the DL moment estimate untruncated; a negative τ² is not a variance.
+    dl = max(0.0, float(fixed.tau2))
+    if method == "dl":
+        tau2 = dl
+    elif method == "pm":
+        tau2 = _tau2_pm(y, v)
+    else:
+        tau2 = _tau2_reml(y, v, start=dl)
+
+    w = 1 / (v + tau2)
+    sum_w = w.sum()
+    estimate = float((w @ y) / sum_w)
+    se_hksj = math.sqrt(float(w @ (y - estimate) ** 2) / ((k - 1) * sum_w))
+    w_fixed = 1 / v
+    typical_variance = (k - 1) * w_fixed.sum() / (w_fixed.sum() ** 2 - (w_fixed**2).sum())
+    if k < 3:
+        warnings.warn(
+            f"only {k} studies: tau2 and the prediction interval are unreliable",
+            FewStudiesWarning,
+            stacklevel=2,
+        )
+    return PooledEstimate(
+        k=k,
+        estimate=estimate,
+        se=float(1 / math.sqrt(sum_w)),
+        se_hksj=se_hksj,
+        tau2=tau2,
+        i2=float(100 * tau2 / (tau2 + typical_variance)),
+        q=q,
+        q_p=float(stats.chi2.sf(q, k - 1)),
+        method=method,
+        measure=measure,
+        prediction=prediction,
+        estimates=tuple(float(e) for e in y),
+        variances=tuple(float(e) for e in v),
+        weights=tuple(float(e) for e in w / sum_w),
+        labels=tuple(labels),
+    )
+
+
+@dataclass(frozen=True)
+class LogRatioOfMeans:
+    """ln(mean_after / mean_before) within one arm, with its sampling variance."""
+
+    estimate: float
+    variance: float
+    n: int
+    correlation: float
+
+    @property
+    def standard_error(self) -> float:
+        return math.sqrt(self.variance)
+
+    @property
+    def ratio(self) -> float:
+        """The ratio of means, exp(estimate)."""
+        return math.exp(self.estimate)
+
+    def confidence_interval(self, confidence_level: float = 0.95) -> tuple[float, float]:
+        """Wald interval on the ratio scale: exp(estimate ± z·SE)."""
+        half = _normal_quantile(confidence_level) * self.standard_error
+        return math.exp(self.estimate - half), math.exp(self.estimate + half)
+
+
+def ratio_of_means_change(
+    mean_before: float,
+    sd_before: float,
+    mean_after: float,
+    sd_after: float,
+    n: int,
+    correlation: float,
+) -> LogRatioOfMeans:
+    """Log ratio of means for a pre–post (dependent) design; metafor's ``ROMC``.
+
+    Lajeunesse 2011 (Ecology 92:2049), eq. 6:
+    ln RR = ln(m₂/m₁),
+    var = sd₁²/(n·m₁²) + sd₂²/(n·m₂²) − 2·r·sd₁·sd₂/(n·m₁·m₂),
+    with 1 = before, 2 = after and r the before–after correlation of the outcome.
+
+    Assumptions: both means positive (a ratio-scale outcome), the same n at both times
+    (completers), and the delta method is adequate (Lajeunesse 2011 advises
+    mean/SD·√n ≥ 3, i.e. means well away from zero).
+    """
+    for name, value in (("mean_before", mean_before), ("mean_after", mean_after)):
+        if not (math.isfinite(value) and value > 0):
+            raise ReanalysisError(f"{name} must be > 0 for a ratio of means, got {value}")
+    for name, value in (("sd_before", sd_before), ("sd_after", sd_after)):
+        if not (math.isfinite(value) and value >= 0):
+            raise ReanalysisError(f"{name} must be >= 0, got {value}")
+    if isinstance(n, bool) or int(n) != n or n < 1:
+        raise ReanalysisError(f"n must be a whole number >= 1, got {n}")
+    if not -1 <= correlation <= 1:
+        raise ReanalysisError(f"correlation must lie in [-1, 1], got {correlation}")
+    variance = (
+        sd_before**2 / (n * mean_before**2)
+        + sd_after**2 / (n * mean_after**2)
+        - 2 * correlation * sd_before * sd_after / (n * mean_before * mean_after)
+    )
+    return LogRatioOfMeans(
+        estimate=math.log(mean_after / mean_before),
+        variance=variance,
+        n=int(n),
+        correlation=correlation,
+    )
+
+
+def forest_plot(pooled: Mapping[str, Any], xlabel: str = "Effect", ax: Any = None) -> Any:
+    """Forest plot of a pooled summary (the mapping of :meth:`PooledEstimate.to_dict`).
+
+    One row per study: a square with area proportional to its random-effects weight and
+    its 95% Wald CI; then the pooled diamond spanning the 95% CI, and the prediction
+    interval as a bar through it. A dashed line marks zero. Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Polygon
+
+    studies = pooled["studies"]
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.0, 1.2 + 0.45 * (len(studies) + 2)))
+    else:
+        fig = ax.figure
+    largest = max(s["weight_percent"] for s in studies)
+    rows = range(len(studies) + 1, 1, -1)
+    for row, study in zip(rows, studies, strict=True):
+        ax.plot([study["ci_low"], study["ci_high"]], [row, row], color="black", lw=1)
+        ax.scatter(
+            [study["estimate"]],
+            [row],
+            marker="s",
+            s=120 * study["weight_percent"] / largest,
+            color="black",
+            zorder=3,
+        )
+    ax.plot([pooled["pi_low"], pooled["pi_high"]], [0, 0], color="grey", lw=3, zorder=1)
+    diamond = [
+        (pooled["ci_low"], 0),
+        (pooled["estimate"], 0.3),
+        (pooled["ci_high"], 0),
+        (pooled["estimate"], -0.3),
+    ]
+    ax.add_patch(Polygon(diamond, closed=True, color="black", zorder=2))
+    ax.axvline(0, color="grey", ls="--", lw=0.8)
+    labels = [f"{s['label']} ({s['weight_percent']:.1f}%)" for s in studies]
+    pooled_label = f"RE model ({pooled['method'].upper()}), k = {pooled['k']}; bar: 95% PI"
+    ax.set_yticks([*rows, 0], [*labels, pooled_label])
+    ax.set_ylim(-1, len(studies) + 2)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+# --- trial layer ----------------------------------------------------------------------
+
+BETWEEN_ARM_MEASURES = ("md_change", "dppc2", "smcr_diff")
+MEASURES = (*BETWEEN_ARM_MEASURES, "romc")
+FOLLOWUPS = ("last", "first")
+
+
+@dataclass(frozen=True)
+class StudyEffect:
+    """One comparison (or, for ``romc``, one arm) of one trial file, ready to pool.
+
+    ``label`` names it as ``trial: treatment vs control`` or ``trial: arm``; ``rows``
+    are the file lines it was computed from; ``n_assumed`` flags an assumed n.
+    """
+
+    label: str
+    trial: str
+    study: str
+    arm: str
+    week: float
+    estimate: float
+    variance: float
+    n_assumed: bool
+    rows: tuple[int, ...]
+
+
+def _chosen_study(trial: Any, outcome: str, prefer: Sequence[str]) -> str | None:
+    """The first preferred study that reports ``outcome`` in this file, else the default."""
+    for study in prefer:
+        if any(m.study == study and m.outcome == outcome for m in trial.rows):
+            return study
+    return None
+
+
+def default_correlation(outcome: str) -> float:
+    """Midpoint of the outcome's judged plausible r range (:mod:`reanalysis.effects`)."""
+    from reanalysis.effects import MEASUREMENT_OF_OUTCOME, plausible_correlation
+
+    if outcome not in MEASUREMENT_OF_OUTCOME:
+        raise ReanalysisError(f"no plausible correlation is recorded for {outcome!r}; give r")
+    plausible = plausible_correlation(MEASUREMENT_OF_OUTCOME[outcome])
+    return (plausible.low + plausible.high) / 2
+
+
+def _between_arm_study_effects(
+    trial: Any, outcome: str, measure: str, r: float, week: float | None, study: str | None
+) -> list[StudyEffect]:
+    """Each treatment arm vs the control at ``week``, via :mod:`reanalysis.effects`.
+
+    When several treatment arms share one control, the control's n is divided evenly
+    among the comparisons so that it is not counted twice (Cochrane Handbook v6.4,
+    section 23.3.4); means and SDs are unchanged.
+    """
+    from dataclasses import replace
+
+    from reanalysis.effects import between_arm_effects, difference_in_change, dppc2, smcr_difference
+
+    effects = between_arm_effects(trial, outcome, week, r=r, study=study)
+    pairs = [c for c in effects.comparisons if c.kind == "treatment_vs_control"]
+    sharing = {c.control.arm: sum(p.control.arm == c.control.arm for p in pairs) for c in pairs}
+    found = []
+    for c in pairs:
+        control = c.control.data
+        if sharing[c.control.arm] > 1:
+            control = replace(control, n=max(2, control.n // sharing[c.control.arm]))
+        treatment = c.treatment.data
+        if measure == "md_change":
+            result = difference_in_change(treatment, control, r)
+            estimate, variance = result.estimate, result.standard_error**2
+        else:
+            compute = dppc2 if measure == "dppc2" else smcr_difference
+            effect = compute(treatment, control, r)
+            estimate, variance = effect.estimate, effect.variance
+        rows = [
+            m.row
+            for arm in (c.treatment.arm, c.control.arm)
+            for m in trial.series(outcome, arm, effects.study)
+            if m.week in (0.0, effects.week)
+        ]
+        found.append(
+            StudyEffect(
+                label=f"{trial.name}: {c.treatment.arm} vs {c.control.arm}",
+                trial=trial.name,
+                study=effects.study,
+                arm=c.treatment.arm,
+                week=effects.week,
+                estimate=estimate,
+                variance=variance,
+                n_assumed=c.treatment.n_assumed or c.control.n_assumed,
+                rows=tuple(sorted(rows)),
+            )
+        )
+    return found
+
+
+def _ratio_study_effects(
+    trial: Any, outcome: str, r: float, followup: str, study: str | None
+) -> list[StudyEffect]:
+    """Each treatment arm's log ratio of means, baseline to its first or last follow-up."""
+    chosen = trial.study_for(outcome, study)
+    found = []
+    for arm in trial.arms_reporting(outcome, chosen):
+        if trial.role(arm) != "treatment":
+            continue
+        series = trial.series(outcome, arm, chosen)
+        followups = [m for m in series if m.week > 0]
+        if not followups or series[0].week != 0:
+            continue
+        base, end = series[0], followups[0] if followup == "first" else followups[-1]
+        ratio = ratio_of_means_change(base.mean, base.sd, end.mean, end.sd, end.n, r)
+        found.append(
+            StudyEffect(
+                label=f"{trial.name}: {arm}",
+                trial=trial.name,
+                study=chosen,
+                arm=arm,
+                week=end.week,
+                estimate=ratio.estimate,
+                variance=ratio.variance,
+                n_assumed=base.n_assumed or end.n_assumed,
+                rows=(base.row, end.row),
+            )
+        )
+    return found
+
+
+def study_effects(
+    trials: Sequence[Any],
+    outcome: str,
+    measure: str,
+    r: float | None = None,
+    followup: str = "last",
+    prefer_studies: Sequence[str] = (),
+) -> tuple[StudyEffect, ...]:
+    """The per-file effects that :func:`pool_trials` pools.
+
+    ``measure``: ``md_change`` (difference in mean change, variance = SE² of the
+    change-score t-test), ``dppc2`` (Morris 2008, eq. 8 and 25) or ``smcr_diff``
+    (Becker 1988) for each treatment arm vs control, from
+    :func:`reanalysis.effects.between_arm_effects`; or ``romc``, each treatment arm's log
+    ratio of means from baseline (:func:`ratio_of_means_change`). ``followup`` picks the
+    last (default) or first follow-up week. ``r`` defaults to the midpoint of the
+    outcome's plausible range (:func:`reanalysis.effects.plausible_correlation`).
+    ``prefer_studies`` names studies (reports) to use in files that hold several.
+    """
+    if measure not in MEASURES:
+        raise ReanalysisError(f"measure must be one of {', '.join(MEASURES)}, got {measure!r}")
+    if followup not in FOLLOWUPS:
+        raise ReanalysisError(f"followup must be one of {', '.join(FOLLOWUPS)}, got {followup!r}")
+    if r is None:
+        r = default_correlation(outcome)
+    if not -1 < r < 1:
+        raise ReanalysisError(f"r must lie strictly between -1 and 1, got {r}")
+    found: list[StudyEffect] = []
+    for trial in trials:
+        if outcome not in trial.outcomes:
+            continue
+        study = _chosen_study(trial, outcome, prefer_studies)
+        if measure == "romc":
+            found += _ratio_study_effects(trial, outcome, r, followup, study)
+        else:
+            weeks = trial.followup_weeks(outcome, study)
+            week = weeks[0] if followup == "first" and weeks else None
+            found += _between_arm_study_effects(trial, outcome, measure, r, week, study)
+    return tuple(found)
+
+
+def pool_trials(
+    trials: Sequence[Any],
+    outcome: str,
+    measure: str,
+    r: float | None = None,
+    method: str = "reml",
+    prediction: str = "z",
+    followup: str = "last",
+    prefer_studies: Sequence[str] = (),
+) -> PooledEstimate:
+    """Random-effects pooling of :func:`study_effects` across trial files.
+
+    Raises ReanalysisError when fewer than two comparisons have data (e.g. when the
+    control arm's values were not published).
+    """
+    found = study_effects(trials, outcome, measure, r, followup, prefer_studies)
+    if len(found) < 2:
+        names = ", ".join(t.name for t in trials)
+        raise ReanalysisError(
+            f"{measure} of {outcome!r} can be computed for {len(found)} comparison(s) in "
+            f"{names}; pooling needs at least 2"
+        )
+    return random_effects(
+        [e.estimate for e in found],
+        [e.variance for e in found],
+        method=method,
+        prediction=prediction,
+        measure=measure,
+        labels=[e.label for e in found],
+    )
+
+
+def _single_study_record(effect: StudyEffect) -> dict[str, Any]:
+    """A subgroup of one: its own estimate and Wald CI; nothing to pool."""
+    se = math.sqrt(effect.variance)
+    half = _normal_quantile(0.95) * se
+    return {
+        "k": 1,
+        "estimate": effect.estimate,
+        "se": se,
+        "ci_low": effect.estimate - half,
+        "ci_high": effect.estimate + half,
+        "labels": [effect.label],
+    }
+
+
+def _group_record(found: Sequence[StudyEffect], method: str, measure: str) -> dict[str, Any]:
+    if len(found) == 1:
+        return _single_study_record(found[0])
+    with warnings.catch_warnings():
+        # The record says k; the reader is told via ``few_studies`` instead.
+        warnings.simplefilter("ignore", FewStudiesWarning)
+        pooled = random_effects(
+            [e.estimate for e in found],
+            [e.variance for e in found],
+            method=method,
+            measure=measure,
+            labels=[e.label for e in found],
+        )
+    record = pooled.to_dict()
+    record["labels"] = list(pooled.labels)
+    return record
+
+
+def correlation_sensitivity(
+    trials: Sequence[Any],
+    outcome: str,
+    measure: str,
+    correlations: Sequence[float],
+    subgroup_of_arm: Mapping[str, str] | None = None,
+    method: str = "reml",
+    followup: str = "last",
+    prefer_studies: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """Pooled results at each r, overall (group ``all``) and per subgroup of arms.
+
+    ``subgroup_of_arm`` maps arm names to a subgroup label (e.g. a dose); each subgroup
+    with two or more arms is pooled by :func:`random_effects`, a subgroup of one reports
+    that arm's own estimate and Wald CI. Each record carries ``r``, ``group``, the keys
+    of :meth:`PooledEstimate.to_dict` (only k, estimate, se, ci_low, ci_high for k = 1),
+    ``labels`` and ``few_studies`` (k < 3: τ² and the prediction interval unreliable,
+    hypothesis-generating only).
+    """
+    if len(correlations) == 0:
+        raise ReanalysisError("correlations must hold at least one value")
+    records = []
+    for r in correlations:
+        found = study_effects(trials, outcome, measure, r, followup, prefer_studies)
+        if not found:
+            raise ReanalysisError(f"no {measure} of {outcome!r} can be computed from these files")
+        groups: dict[str, list[StudyEffect]] = {"all": list(found)}
+        if subgroup_of_arm:
+            unassigned = [e.arm for e in found if e.arm not in subgroup_of_arm]
+            if unassigned:
+                raise ReanalysisError(
+                    f"subgroup_of_arm must assign every arm; missing {', '.join(unassigned)}"
+                )
+            for effect in found:
+                groups.setdefault(subgroup_of_arm[effect.arm], []).append(effect)
+        for group, members in groups.items():
+            record = {"r": float(r), "group": group, "outcome": outcome}
+            record |= _group_record(members, method, measure)
+            record["few_studies"] = record["k"] < 3
+            records.append(record)
+    return records
