@@ -32,7 +32,7 @@ A flat prior (``prior_sd=math.inf``) returns the likelihood as the posterior.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,7 +142,8 @@ class NormalPosterior:
 
     def to_dict(self) -> dict[str, float | None]:
         """The JSON keys of ``reanalysis bayes``, plus the likelihood's ``estimate`` and
-        ``standard_error`` (for :func:`density_plot`); a flat prior's SD is None."""
+        ``standard_error`` (for :func:`reanalysis.figures.posterior_densities`); a flat
+        prior's SD is None."""
         return {
             "posterior_mean": self.posterior_mean,
             "posterior_sd": self.posterior_sd,
@@ -189,38 +190,6 @@ def normal_posterior(
         standard_error=standard_error,
         threshold=threshold,
     )
-
-
-def density_plot(posterior: Mapping[str, Any], xlabel: str = "Effect", ax: Any = None) -> Any:
-    """Prior, likelihood and posterior densities (the mapping of
-    :meth:`NormalPosterior.to_dict`), with 0 and −T marked. Returns the Figure.
-
-    The likelihood is drawn as the N(estimate, SE²) density; a flat prior is not drawn.
-    """
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.0, 3.5))
-    else:
-        fig = ax.figure
-    curves = [("likelihood", posterior["estimate"], posterior["standard_error"], "--")]
-    if posterior["prior_sd"] is not None:
-        curves.insert(0, ("prior", posterior["prior_mean"], posterior["prior_sd"], ":"))
-    curves.append(("posterior", posterior["posterior_mean"], posterior["posterior_sd"], "-"))
-    threshold = posterior["threshold"]
-    centres = [mean for _, mean, _, _ in curves] + [0.0, -threshold]
-    # A vague prior would flatten the plot: the x range follows the likelihood and posterior.
-    spread = 4 * max(sd for name, _, sd, _ in curves if name != "prior") + threshold
-    grid = np.linspace(min(centres) - spread, max(centres) + spread, 801)
-    for name, mean, sd, style in curves:
-        ax.plot(grid, stats.norm.pdf(grid, mean, sd), ls=style, color="black", label=name)
-    ax.axvline(0, color="grey", lw=0.8)
-    ax.axvline(-threshold, color="grey", lw=0.8, ls="-.", label=f"−T = {-threshold:.4g}")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("Density")
-    ax.legend(frameon=False)
-    return fig
 
 
 # --- trial layer ----------------------------------------------------------------------

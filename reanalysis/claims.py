@@ -52,7 +52,7 @@ from reanalysis.checks import (
 )
 from reanalysis.effects import MEASUREMENT_OF_OUTCOME, PrePost, plausible_correlation
 from reanalysis.errors import ReanalysisError
-from reanalysis.studies import Study, load_studies
+from reanalysis.studies import ReportedResult, Study, load_studies
 from reanalysis.trials import Measurement, Trial, convert, load_trial
 
 CLAIMS_FILE = "claims.toml"
@@ -215,15 +215,18 @@ def _trial(data: AuditData, study: Study) -> Trial:
     return data.trials[Path(data_file).stem]
 
 
-def _row_ref(trial: Trial, m: Measurement) -> str:
+def row_ref(trial: Trial, m: Measurement) -> str:
+    """The row's place: ``file:line`` (header = line 1)."""
     return f"{trial.path.name}:{m.row}"
 
 
-def _row_sources(trial: Trial, rows: list[Measurement]) -> tuple[str, ...]:
-    return tuple(f"{_row_ref(trial, m)} ({m.source})" for m in rows)
+def row_sources(trial: Trial, rows: list[Measurement]) -> tuple[str, ...]:
+    """Each row's place and its publication: ``file:line (source)``."""
+    return tuple(f"{row_ref(trial, m)} ({m.source})" for m in rows)
 
 
-def _study_ref(study: Study) -> str:
+def study_ref(study: Study) -> str:
+    """The study's table in ``studies.toml`` with its PMID and DOI."""
     ids = [
         f"PMID {study['pmid']}" if study.get("pmid") else "",
         study.get("doi") and f"DOI {study['doi']}",
@@ -269,7 +272,11 @@ def _p_decimals(value: float) -> int:
     return printed_decimals(np.format_float_positional(value))
 
 
-def _reported_weeks(study: Study, result) -> tuple[float, float | None]:
+def reported_weeks(study: Study, result: ReportedResult) -> tuple[float, float | None]:
+    """The weeks a reported test compares: ``from_week`` (default 0) and ``week`` (or None).
+
+    Read from the raw study fields, which keep ``from_week``.
+    """
     for entry in study.get("reported", []):
         if entry["id"] == result.id:
             return entry.get("from_week", 0), entry.get("week")
@@ -298,7 +305,11 @@ def _result(claim, verdict, evidence, details=(), sources=(), checks=()) -> Clai
 # --- rules on trial rows ------------------------------------------------------------------
 
 
-def _sd_check(data: AuditData, trial: Trial, m: Measurement) -> CheckResult | None:
+def sd_check(data: AuditData, trial: Trial, m: Measurement) -> CheckResult | None:
+    """:func:`reanalysis.checks.sd_or_se` on the row, with the outcome's plausible SD range.
+
+    None when ``claims.toml`` has no plausible SD range for the outcome.
+    """
     plausible = data.plausible_sd.get(m.outcome)
     if plausible is None:
         return None
@@ -310,37 +321,94 @@ def _sd_check(data: AuditData, trial: Trial, m: Measurement) -> CheckResult | No
     return replace(
         result,
         assumptions=(*result.assumptions, f"plausible SD: {plausible['justification']}"),
-        sources=(_row_ref(trial, m), f"{CLAIMS_FILE} [plausible_sd.{m.outcome}]"),
+        sources=(row_ref(trial, m), f"{CLAIMS_FILE} [plausible_sd.{m.outcome}]"),
     )
+
+
+def cross_report_checks(
+    data: AuditData,
+    trial: Trial,
+    m: Measurement,
+    other: Measurement,
+    columns: tuple[str, ...] = ("mean", "sd"),
+) -> list[CheckResult]:
+    """Row ``m`` against ``other`` (another report of the same arm, outcome and week).
+
+    One :func:`reanalysis.checks.cross_report_agreement` per column, each at the
+    precision the two rows printed, named ``cross_report_<column>``.
+    """
+    results = []
+    for column in columns:
+        result = cross_report_agreement(
+            getattr(m, column),
+            m.unit,
+            _decimals(data, trial, m, column),
+            getattr(other, column),
+            other.unit,
+            _decimals(data, trial, other, column),
+            m.outcome,
+        )
+        results.append(
+            replace(
+                result,
+                name=f"cross_report_{column}",
+                sources=(
+                    f"{row_ref(trial, m)} ({m.source})",
+                    f"{row_ref(trial, other)} ({other.source})",
+                ),
+            )
+        )
+    return results
 
 
 def _cross_checks(data: AuditData, trial: Trial, m: Measurement) -> list[CheckResult]:
     """The row against the same arm, outcome and week in other reports of the cohort."""
-    results = []
-    for other in trial.rows:
-        same = (other.outcome, other.arm, other.week) == (m.outcome, m.arm, m.week)
-        if same and other.study != m.study:
-            for column in ("mean", "sd"):
-                result = cross_report_agreement(
-                    getattr(m, column),
-                    m.unit,
-                    _decimals(data, trial, m, column),
-                    getattr(other, column),
-                    other.unit,
-                    _decimals(data, trial, other, column),
-                    m.outcome,
-                )
-                results.append(
-                    replace(
-                        result,
-                        name=f"cross_report_{column}",
-                        sources=(
-                            f"{_row_ref(trial, m)} ({m.source})",
-                            f"{_row_ref(trial, other)} ({other.source})",
-                        ),
-                    )
-                )
-    return results
+    return [
+        result
+        for other in trial.rows
+        if (other.outcome, other.arm, other.week) == (m.outcome, m.arm, m.week)
+        and other.study != m.study
+        for result in cross_report_checks(data, trial, m, other)
+    ]
+
+
+def within_arm_p_check(
+    data: AuditData, trial: Trial, before: Measurement, after: Measurement, result: ReportedResult
+) -> CheckResult:
+    """A reported within-arm p set against the paired t-test on two rows of one arm.
+
+    :func:`reanalysis.checks.recompute_within_arm_p` with the outcome's judged plausible
+    r, the P at its printed digits and the means at the ``before`` row's printed
+    digits. No sources: the caller names them.
+    """
+    return recompute_within_arm_p(
+        _prepost(before, after),
+        result.relation,
+        result.value,
+        _plausible(before.outcome),
+        p_decimals=_p_decimals(result.value),
+        mean_decimals=_decimals(data, trial, before, "mean"),
+    )
+
+
+def between_arm_p_check(
+    treatment: tuple[Measurement, Measurement],
+    control: tuple[Measurement, Measurement],
+    result: ReportedResult,
+) -> CheckResult:
+    """A reported between-arm p set against Student's t on change; arms as (before, after).
+
+    :func:`reanalysis.checks.recompute_between_arm_p` with the outcome's judged
+    plausible r and the P at its printed digits. No sources: the caller names them.
+    """
+    return recompute_between_arm_p(
+        _prepost(*treatment),
+        _prepost(*control),
+        result.relation,
+        result.value,
+        _plausible(result.outcome),
+        p_decimals=_p_decimals(result.value),
+    )
 
 
 def _split_printed(claim: dict[str, Any]) -> tuple[str, str]:
@@ -366,22 +434,22 @@ def _table_value(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
     label, week = claim["label"], claim["label_week"]
     matches = [m for m in rows if _matches(m.mean, mean_text) and _matches(m.sd, sd_text)]
     if not matches:
-        listed = "; ".join(f"{_value(m)} [{_row_ref(trial, m)}]" for m in rows) or "none"
+        listed = "; ".join(f"{_value(m)} [{row_ref(trial, m)}]" for m in rows) or "none"
         return _result(
             claim,
             Verdict.CONTRADICTED,
             f"no {study.id} row of {claim['outcome']} ({claim['arm']}) prints "
             f"{claim['printed']}; the source rows are: {listed}",
-            sources=_row_sources(trial, list(rows)),
+            sources=row_sources(trial, list(rows)),
         )
     m = matches[0]
-    checks = [c for c in (_sd_check(data, trial, m), *_cross_checks(data, trial, m)) if c]
-    sources = [f"{_row_ref(trial, m)} ({m.source})", *(s for c in checks for s in c.sources)]
+    checks = [c for c in (sd_check(data, trial, m), *_cross_checks(data, trial, m)) if c]
+    sources = [f"{row_ref(trial, m)} ({m.source})", *(s for c in checks for s in c.sources)]
     if m.week != week:
         at_label = [r for r in rows if r.week == week]
         elsewhere = (
             f"at week {week:g} the source gives {_value(at_label[0])} "
-            f"[{_row_ref(trial, at_label[0])}]"
+            f"[{row_ref(trial, at_label[0])}]"
             if at_label
             else f"the source has no week-{week:g} value of {claim['outcome']} for this arm"
         )
@@ -398,7 +466,7 @@ def _table_value(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
             claim,
             Verdict.CONTRADICTED,
             f"printed as '{label}' (week {week:g}), but {claim['printed']} is the "
-            f"{m.timepoint} value (week {m.week:g}) [{_row_ref(trial, m)}]; {elsewhere}{also}",
+            f"{m.timepoint} value (week {m.week:g}) [{row_ref(trial, m)}]; {elsewhere}{also}",
             details=[c.evidence for c in checks],
             sources=sources,
             checks=checks,
@@ -408,7 +476,7 @@ def _table_value(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
     if reasoning:
         caveats.append(f"timepoint inferred: {reasoning}")
     caveats += [f"{c.name}: {c.evidence}" for c in checks if c.verdict != "consistent"]
-    evidence = f"matches {_value(m)} [{_row_ref(trial, m)}]"
+    evidence = f"matches {_value(m)} [{row_ref(trial, m)}]"
     if caveats:
         evidence += "; caveats: " + "; ".join(caveats)
     return _result(
@@ -416,7 +484,7 @@ def _table_value(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
         _verdict(caveats),
         evidence,
         details=[c.evidence for c in checks],
-        sources=[*sources, _study_ref(study)],
+        sources=[*sources, study_ref(study)],
         checks=checks,
     )
 
@@ -434,8 +502,8 @@ def _not_published(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
             claim,
             Verdict.CONTRADICTED,
             f"the source does give {claim['outcome']} for {claim['arm']}: "
-            + "; ".join(f"{_value(m)} [{_row_ref(trial, m)}]" for m in rows),
-            sources=_row_sources(trial, rows),
+            + "; ".join(f"{_value(m)} [{row_ref(trial, m)}]" for m in rows),
+            sources=row_sources(trial, rows),
         )
     reports = ", ".join(s.id for s in _cohort(data, study))
     present = sorted({m.outcome for m in trial.rows if m.arm == claim["arm"]})
@@ -444,7 +512,7 @@ def _not_published(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
         Verdict.SUPPORTED,
         f"no report of the cohort ({reports}) gives {claim['outcome']} for the "
         f"{claim['arm']} arm in {trial.path.name}; that arm has rows only for {', '.join(present)}",
-        sources=[trial.path.name, *(_study_ref(s) for s in _cohort(data, study))],
+        sources=[trial.path.name, *(study_ref(s) for s in _cohort(data, study))],
     )
 
 
@@ -483,13 +551,13 @@ def _arm_changes(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
         c_base.n,
         extreme=data.parameters["baseline_extreme_p"],
     )
-    balance = _with_sources(balance, (_row_ref(trial, t_base), _row_ref(trial, c_base)))
+    balance = _with_sources(balance, (row_ref(trial, t_base), row_ref(trial, c_base)))
     if wrong:
         return _result(
             claim,
             Verdict.CONTRADICTED,
             "; ".join(wrong),
-            sources=_row_sources(trial, rows),
+            sources=row_sources(trial, rows),
             checks=[balance],
         )
     caveats = []
@@ -500,7 +568,7 @@ def _arm_changes(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
         claim,
         _verdict(caveats),
         "changes to week " + f"{week:g}: " + "; ".join(found) + "; caveats: " + "; ".join(caveats),
-        sources=[*_row_sources(trial, rows), _study_ref(study)],
+        sources=[*row_sources(trial, rows), study_ref(study)],
         checks=[balance],
     )
 
@@ -514,7 +582,7 @@ def _between_arm_significance(claim: dict[str, Any], data: AuditData) -> ClaimVe
             claim,
             Verdict.NOT_CHECKABLE,
             f"{study.id} reports no test {claim['reported']!r} in {STUDIES_FILE}",
-            sources=[_study_ref(study)],
+            sources=[study_ref(study)],
         )
     result = reported[0]
     outcome, week = result.outcome, claim["week"]
@@ -522,7 +590,7 @@ def _between_arm_significance(claim: dict[str, Any], data: AuditData) -> ClaimVe
     rows = [trial.measurement(outcome, arm, w, study.id) for arm in arms for w in (0, week)]
     treatment, control = _prepost(rows[0], rows[1]), _prepost(rows[2], rows[3])
     difference = treatment.mean_change - control.mean_change
-    sources = [*_row_sources(trial, rows), f"{_study_ref(study)}: {result.source}"]
+    sources = [*row_sources(trial, rows), f"{study_ref(study)}: {result.source}"]
     printed_p = f"P {result.relation} {result.value:g}"
     alpha = data.parameters["significance_level"]
     if _sign(difference) != claim["direction"]:
@@ -540,14 +608,7 @@ def _between_arm_significance(claim: dict[str, Any], data: AuditData) -> ClaimVe
             f"the source reports {printed_p}, not below {alpha:g}",
             sources=sources,
         )
-    recomputed = recompute_between_arm_p(
-        treatment,
-        control,
-        result.relation,
-        result.value,
-        _plausible(outcome),
-        p_decimals=_p_decimals(result.value),
-    )
+    recomputed = between_arm_p_check((rows[0], rows[1]), (rows[2], rows[3]), result)
     recomputed = _with_sources(recomputed, tuple(sources))
     balance = baseline_balance(
         rows[0].mean,
@@ -558,7 +619,7 @@ def _between_arm_significance(claim: dict[str, Any], data: AuditData) -> ClaimVe
         rows[2].n,
         extreme=data.parameters["baseline_extreme_p"],
     )
-    balance = _with_sources(balance, (_row_ref(trial, rows[0]), _row_ref(trial, rows[2])))
+    balance = _with_sources(balance, (row_ref(trial, rows[0]), row_ref(trial, rows[2])))
     caveats = []
     if any(m.n_assumed for m in rows):
         caveats.append(f"per-arm n assumed ({treatment.n}/{control.n}), not published")
@@ -600,10 +661,10 @@ def _direction(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
             Verdict.NOT_CHECKABLE,
             f"{study.id} gives {outcome} for {arm} only at weeks {weeks}, not at both "
             f"{claim['from_week']:g} and {claim['to_week']:g}",
-            sources=_row_sources(trial, list(found.values())),
+            sources=row_sources(trial, list(found.values())),
         )
     change = after.mean - before.mean
-    sources = list(_row_sources(trial, [before, after]))
+    sources = list(row_sources(trial, [before, after]))
     if _sign(change) != claim["direction"]:
         return _result(
             claim,
@@ -616,21 +677,14 @@ def _direction(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
         for result in report.reported:
             if result.outcome != outcome or result.arms != (arm,):
                 continue
-            from_week, to_week = _reported_weeks(report, result)
+            from_week, to_week = reported_weeks(report, result)
             described = f"{report.id}: {result.comparison}, P {result.relation} {result.value:g}"
-            sources.append(f"{_study_ref(report)}: {result.source}")
+            sources.append(f"{study_ref(report)}: {result.source}")
             if report.id == study.id and (from_week, to_week) == (
                 claim["from_week"],
                 claim["to_week"],
             ):
-                check = recompute_within_arm_p(
-                    _prepost(before, after),
-                    result.relation,
-                    result.value,
-                    _plausible(outcome),
-                    p_decimals=_p_decimals(result.value),
-                    mean_decimals=_decimals(data, trial, before, "mean"),
-                )
+                check = within_arm_p_check(data, trial, before, after, result)
                 checks.append(_with_sources(check, tuple(sources[:2])))
             else:
                 others.append(described)
@@ -662,7 +716,7 @@ def _design(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
     study = _study(data, claim)
     text = " ".join(study.get(k, "") for k in ("design", "population", "intervention")).lower()
     missing = [t for t in claim["terms"] if t.lower() not in text]
-    sources = [_study_ref(study)]
+    sources = [study_ref(study)]
     claimed_weeks = claim.get("duration_weeks")
     if claimed_weeks is not None and study.get("duration_weeks") != claimed_weeks:
         return _result(
@@ -691,7 +745,7 @@ def _design(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
 def _finding(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
     study = _study(data, claim)
     found = study.get("findings", {}).get(claim["finding"])
-    sources = [f"{_study_ref(study)}: {study.get('findings_source', '')}"]
+    sources = [f"{study_ref(study)}: {study.get('findings_source', '')}"]
     if found is None:
         return _result(
             claim,
@@ -716,7 +770,7 @@ def _finding(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
 def _threshold(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
     study = _study(data, claim, "attributed")
     value = study.get("threshold_estradiol_pg_ml")
-    sources = [_study_ref(study)]
+    sources = [study_ref(study)]
     if value is None:
         return _result(
             claim,
@@ -766,7 +820,7 @@ def _population_trt(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
         )
         for s in cited
     ]
-    sources = [_study_ref(s) for s in cited]
+    sources = [study_ref(s) for s in cited]
     if not on_trt:
         verdict = Verdict.NOT_SUPPORTED
         lead = "no participant of the cited studies was on testosterone therapy"
@@ -797,7 +851,7 @@ def _dosing(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
             claim,
             Verdict.NOT_CHECKABLE,
             "the cited studies record no dose",
-            sources=[_study_ref(s) for s in cited],
+            sources=[study_ref(s) for s in cited],
         )
     inside = [
         (s, d, c)
@@ -825,7 +879,7 @@ def _dosing(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
             if inside
             else f" (the lowest is {lowest / (dose_high * freq_high):.2g}× the claimed maximum)"
         ),
-        sources=[_study_ref(s) for s in cited],
+        sources=[study_ref(s) for s in cited],
     )
 
 
@@ -853,7 +907,7 @@ def _markers(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
         claim,
         verdict,
         f"{lead}: " + "; ".join(described),
-        sources=[_study_ref(s) for s in measured],
+        sources=[study_ref(s) for s in measured],
     )
 
 
@@ -873,7 +927,7 @@ def _share_checks(claim: dict[str, Any], data: AuditData) -> list[CheckResult]:
             replace(
                 result,
                 evidence=f"{m.timepoint}: {result.evidence}",
-                sources=(f"{_row_ref(trial, m)} ({m.source})",),
+                sources=(f"{row_ref(trial, m)} ({m.source})",),
             )
         )
     return results
@@ -913,7 +967,7 @@ def _mechanism(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
         verdict,
         evidence,
         details=[c.evidence for c in checks],
-        sources=[*(_study_ref(s) for s in cited), *(x for c in checks for x in c.sources)],
+        sources=[*(study_ref(s) for s in cited), *(x for c in checks for x in c.sources)],
         checks=checks,
     )
 
@@ -1027,7 +1081,7 @@ def _reference_locator(reference: dict[str, Any], data: AuditData) -> ClaimVerdi
             f"{s.id} ({s['journal']} {s['year']};{s['volume']}({s.get('issue', '')}):{s['pages']})"
             for s in siblings
         )
-    sources = [f"{CLAIMS_FILE} reference {reference['position']}", _study_ref(study)]
+    sources = [f"{CLAIMS_FILE} reference {reference['position']}", study_ref(study)]
     if errors:
         return _result(
             claim, Verdict.CITATION_ERROR, f"{'; '.join(errors)}; {whose}", sources=sources
@@ -1055,7 +1109,7 @@ def _reference_authors(reference: dict[str, Any], data: AuditData) -> ClaimVerdi
         return _unmatched(claim, reference)
     surname, initials = _printed_author(reference["authors"])
     verified = [a for a in study.get("authors", []) if a != "et al."]
-    sources = [f"{CLAIMS_FILE} reference {reference['position']}", _study_ref(study)]
+    sources = [f"{CLAIMS_FILE} reference {reference['position']}", study_ref(study)]
     note = reference.get("auditor_note", "")
     if not verified:
         return _result(

@@ -8,17 +8,21 @@ timestamp.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import seaborn as sns
+from matplotlib.patches import Polygon
+from scipy import stats
 
 PNG_DPI = 110
 PALETTE = "colorblind"
@@ -238,13 +242,14 @@ def power_curves(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
     drawn = []
     for x in results["power"]:
         fig, ax = plt.subplots(figsize=(8, 4.2))
-        palette = colours(len(x["curves"]))
+        differences = sorted({c["difference_pct"] for c in x["curves"]})
+        palette = dict(zip(differences, colours(len(differences)), strict=True))
         styles = {x["implied_r"]: "-", x["reference_r"]: "--"}
-        for colour, curve in zip(palette, x["curves"], strict=True):
+        for curve in x["curves"]:
             ax.plot(
                 curve["n_per_arm"],
                 curve["power"],
-                color=colour,
+                color=palette[curve["difference_pct"]],
                 linestyle=styles.get(curve["r"], "-"),
                 label=f"{curve['difference_pct']:g}% of baseline, r = {curve['r']:.3f}",
             )
@@ -254,6 +259,7 @@ def power_curves(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
         )
         ax.axhline(0.8, color="0.6", linewidth=0.8)
         ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
         ax.set_xlabel("men per arm (log scale)")
         ax.set_ylabel("power (two-sided α = 0.05)")
         ax.set_ylim(0, 1)
@@ -281,11 +287,141 @@ def power_curves(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
     return drawn
 
 
+def pooled_forest(pooled: Mapping[str, Any], xlabel: str = "Effect", ax: Any = None) -> Any:
+    """Forest plot of a pooled summary (the mapping of ``synthesis.PooledEstimate.to_dict``).
+
+    One row per study: a square with area proportional to its random-effects weight and
+    its 95% Wald CI; then the pooled diamond spanning the 95% CI, and the prediction
+    interval as a bar through it. A dashed line marks zero. Returns the Figure.
+    """
+    studies = pooled["studies"]
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.0, 1.2 + 0.45 * (len(studies) + 2)))
+    else:
+        fig = ax.figure
+    largest = max(s["weight_percent"] for s in studies)
+    rows = range(len(studies) + 1, 1, -1)
+    for row, study in zip(rows, studies, strict=True):
+        ax.plot([study["ci_low"], study["ci_high"]], [row, row], color="black", lw=1)
+        ax.scatter(
+            [study["estimate"]],
+            [row],
+            marker="s",
+            s=120 * study["weight_percent"] / largest,
+            color="black",
+            zorder=3,
+        )
+    ax.plot([pooled["pi_low"], pooled["pi_high"]], [0, 0], color="grey", lw=3, zorder=1)
+    diamond = [
+        (pooled["ci_low"], 0),
+        (pooled["estimate"], 0.3),
+        (pooled["ci_high"], 0),
+        (pooled["estimate"], -0.3),
+    ]
+    ax.add_patch(Polygon(diamond, closed=True, color="black", zorder=2))
+    ax.axvline(0, color="grey", ls="--", lw=0.8)
+    labels = [f"{s['label']} ({s['weight_percent']:.1f}%)" for s in studies]
+    pooled_label = f"RE model ({pooled['method'].upper()}), k = {pooled['k']}; bar: 95% PI"
+    ax.set_yticks([*rows, 0], [*labels, pooled_label])
+    ax.set_ylim(-1, len(studies) + 2)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def posterior_densities(
+    posterior: Mapping[str, Any], xlabel: str = "Effect", ax: Any = None
+) -> Any:
+    """Prior, likelihood and posterior densities (the mapping of
+    ``bayes.NormalPosterior.to_dict``), with 0 and −T marked. Returns the Figure.
+
+    The likelihood is drawn as the N(estimate, SE²) density; a flat prior is not drawn.
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.0, 3.5))
+    else:
+        fig = ax.figure
+    curves = [("likelihood", posterior["estimate"], posterior["standard_error"], "--")]
+    if posterior["prior_sd"] is not None:
+        curves.insert(0, ("prior", posterior["prior_mean"], posterior["prior_sd"], ":"))
+    curves.append(("posterior", posterior["posterior_mean"], posterior["posterior_sd"], "-"))
+    threshold = posterior["threshold"]
+    centres = [mean for _, mean, _, _ in curves] + [0.0, -threshold]
+    # A vague prior would flatten the plot: the x range follows the likelihood and posterior.
+    spread = 4 * max(sd for name, _, sd, _ in curves if name != "prior") + threshold
+    grid = np.linspace(min(centres) - spread, max(centres) + spread, 801)
+    for name, mean, sd, style in curves:
+        ax.plot(grid, stats.norm.pdf(grid, mean, sd), ls=style, color="black", label=name)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.axvline(-threshold, color="grey", lw=0.8, ls="-.", label=f"−T = {-threshold:.4g}")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Density")
+    ax.legend(frameon=False)
+    return fig
+
+
+def pooled_hormones(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
+    """Forest plot of each hormone's ratio of means across anastrozole arms (middle r)."""
+    drawn = []
+    for h in results["synthesis"]["hormone_response"]:
+        middle = h["by_r"][len(h["by_r"]) // 2]["r"]
+        pooled = next(x for x in h["by_r"] if x["r"] == middle and x["group"] == "all")
+        if "studies" not in pooled:
+            continue
+        fig = pooled_forest(pooled, xlabel="log ratio of means, follow-up / baseline")
+        fig.suptitle(
+            f"{label(h['outcome'])} on anastrozole: follow-up mean {pooled['ratio']:.2f}× "
+            f"baseline (r = {middle:g})"
+        )
+        fig.tight_layout()
+        caption = (
+            f"{label(h['outcome'])}: log ratio of means (Lajeunesse 2011) of each anastrozole "
+            f"arm at its first follow-up, REML pooled, r = {middle:g}; squares sized by weight, "
+            "diamond the 95% CI, grey bar the prediction interval. Hypothesis-generating (k < 5)."
+        )
+        drawn.append(save(fig, out_dir, f"pooled_{h['outcome']}", caption))
+    return drawn
+
+
+def bayes_densities(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
+    """Prior, likelihood and posterior under each named prior, at the implied r."""
+    drawn = []
+    for b in results["bayes"]:
+        posteriors = b["at_implied_r"]
+        fig, axes = plt.subplots(
+            1, len(posteriors), figsize=(4 * len(posteriors), 3.4), sharey=True
+        )
+        for ax, posterior in zip(axes, posteriors, strict=True):
+            posterior_densities(
+                posterior, xlabel=f"difference in change ({unit_label(b['unit'])})", ax=ax
+            )
+            ax.set_title(
+                f"{posterior['prior']}: P(loss > T) = {posterior['p_below_threshold']:.2f}",
+                fontsize=9,
+            )
+            ax.legend(fontsize=7, frameon=False)
+        neutral = next((p for p in posteriors if p["prior"] == "neutral"), posteriors[0])
+        fig.suptitle(
+            f"{b['study']} {label(b['outcome'])}: P(anastrozole loss beyond 1% of baseline) = "
+            f"{neutral['p_below_threshold']:.2f} under the neutral prior"
+        )
+        fig.tight_layout()
+        caption = (
+            f"{b['study']}, {b['outcome']}: prior (dotted), likelihood (dashed) and posterior "
+            f"(solid) at the implied r = {b['implied_r']:.3f}; −T marks a loss of 1% of the "
+            "pooled baseline mean."
+        )
+        drawn.append(save(fig, out_dir, f"bayes_{b['id']}", caption))
+    return drawn
+
+
 FIGURES: list[Callable[[dict[str, Any], Path], list[DrawnFigure]]] = [
     lambda results, out: [before_after(results, name, out) for name in sorted(results["trials"])],
     forest_between_arms,
     correlation_sensitivity,
     power_curves,
+    pooled_hormones,
+    bayes_densities,
 ]
 
 

@@ -17,6 +17,7 @@ import hashlib
 import importlib.metadata
 import math
 import platform
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from reanalysis import effects, power
+from reanalysis import bayes, claims, effects, power, synthesis
+from reanalysis.errors import ReanalysisError
 from reanalysis.studies import ReportedResult, load_studies
 from reanalysis.trials import Measurement, Trial, load_trial
 
@@ -49,6 +51,9 @@ POWER_DIFFERENCES_PCT = (1.0, 2.0)
 # A conventional high correlation for DXA BMD a year apart, beside the implied one.
 REFERENCE_R = 0.9
 CURVE_N_MIN, CURVE_N_MAX = 5, 400
+# Pre–post correlations for the hormone-response synthesis: low, middle and high ends of
+# the judged plausible range for sex steroids on treatment (effects.PLAUSIBLE_CORRELATIONS).
+HORMONE_R_GRID = (0.2, 0.5, 0.8)
 FINE_CORRELATION_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(50))
 CLAIMS_FILE = "claims.toml"
 
@@ -403,16 +408,160 @@ def power_analyses(
     return out
 
 
+def article_table(
+    data_dir: Path, verdicts: tuple[claims.ClaimVerdict, ...]
+) -> list[dict[str, Any]]:
+    """The article's table cell by cell, beside the source row it was checked against."""
+    audit_data = claims.load_audit_data(data_dir)
+    by_id = {v.id: v for v in verdicts}
+    rows = []
+    for claim in audit_data.claims:
+        if claim.get("check") not in ("table_value", "not_published"):
+            continue
+        verdict = by_id[claim["id"]]
+        rows.append(
+            {
+                "id": claim["id"],
+                "outcome": claim["outcome"],
+                "arm": claim["arm"],
+                "article_label": claim.get("label", ""),
+                "article_value": claim.get("printed", "Not specified"),
+                "verdict": str(verdict.verdict),
+                "evidence": verdict.evidence,
+                "sources": list(verdict.sources),
+            }
+        )
+    return rows
+
+
+def _arm_regimens(studies: dict) -> dict[str, str]:
+    regimens: dict[str, str] = {}
+    for study in studies.values():
+        regimens |= study.get("arm_regimen", {})
+    return regimens
+
+
+def synthesis_records(trials: dict[str, Trial], studies: dict) -> dict[str, Any]:
+    """Random-effects pooling across trial files.
+
+    Between arms: d_ppc2 (unit-free, so files printing different units pool) of each
+    treatment arm against its control at the last follow-up, for every outcome; an
+    outcome with fewer than two such comparisons is recorded as not poolable, with the
+    reason. Within arms: each anastrozole arm's ratio of means from baseline to its first
+    follow-up (Lajeunesse 2011), pooled and per regimen, across r.
+    """
+    files = list(trials.values())
+    prefer = [sid for sid, study in studies.items() if study.get("preferred_report")]
+    outcomes = _unique_in_order(o for t in files for o in t.outcomes)
+    between = []
+    for outcome in outcomes:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", synthesis.FewStudiesWarning)
+                pooled = synthesis.pool_trials(files, outcome, "dppc2", prefer_studies=prefer)
+        except ReanalysisError as error:
+            between.append({"outcome": outcome, "poolable": False, "reason": str(error)})
+            continue
+        between.append({"outcome": outcome, "poolable": True} | pooled.to_dict())
+    regimens = _arm_regimens(studies)
+    hormone = []
+    for outcome in outcomes:
+        found = synthesis.study_effects(
+            files, outcome, "romc", r=HORMONE_R_GRID[0], followup="first", prefer_studies=prefer
+        )
+        if len(found) < 2 or not all(e.arm in regimens for e in found):
+            continue
+        records = synthesis.correlation_sensitivity(
+            files,
+            outcome,
+            "romc",
+            HORMONE_R_GRID,
+            {e.arm: regimens[e.arm] for e in found},
+            followup="first",
+            prefer_studies=prefer,
+        )
+        for record in records:
+            record["ratio"] = math.exp(record["estimate"])
+            record["ratio_ci"] = [math.exp(record["ci_low"]), math.exp(record["ci_high"])]
+        arms = [
+            {
+                "label": e.label,
+                "trial": e.trial,
+                "study": e.study,
+                "arm": e.arm,
+                "regimen": regimens[e.arm],
+                "week": e.week,
+                "rows": list(e.rows),
+                "n_assumed": e.n_assumed,
+            }
+            for e in found
+        ]
+        hormone.append({"outcome": outcome, "arms": arms, "by_r": records})
+    return {"between_arms": between, "hormone_response": hormone, "preferred_reports": prefer}
+
+
+def bayes_records(trials: dict[str, Trial], reanalyses: list[dict[str, Any]]) -> list[dict]:
+    """Posterior of each treatment-vs-control difference under the three named priors.
+
+    At the implied r (the r that reproduces the reported P) and across r.
+    """
+    out = []
+    for x in reanalyses:
+        trial = trials[x["trial"]]
+        implied = x["implied"]["change"]["implied_r"]
+        if [trial.role(a) for a in x["arms"]] != ["treatment", "control"] or implied is None:
+            continue
+        try:
+            threshold = bayes.default_threshold(trial, x["outcome"], x["study"])
+        except ReanalysisError:
+            continue
+        at_implied = [
+            {"prior": name}
+            | bayes.trial_posterior(
+                trial, x["outcome"], name, implied, threshold, x["study"]
+            ).to_dict()
+            for name in bayes.PRIOR_NAMES
+        ]
+        out.append(
+            {
+                "id": x["id"],
+                "trial": x["trial"],
+                "study": x["study"],
+                "outcome": x["outcome"],
+                "unit": x["unit"],
+                "threshold": threshold,
+                "implied_r": implied,
+                "at_implied_r": at_implied,
+                "by_r": bayes.posterior_by_correlation(
+                    trial,
+                    x["outcome"],
+                    effects.DEFAULT_CORRELATION_GRID,
+                    threshold=threshold,
+                    study=x["study"],
+                ),
+                "file": x["file"],
+                "rows": x["rows"],
+                "sources": x["sources"],
+            }
+        )
+    return out
+
+
 def build_results(data_dir: Path, command: str = "reanalysis report") -> dict[str, Any]:
     """Compute every number of the report from ``data_dir``."""
     data_dir = Path(data_dir)
     trials = load_trials(data_dir)
     studies = load_studies(data_dir / STUDIES_FILE)
     reanalyses = reported_reanalyses(trials, studies, data_dir)
+    verdicts = claims.audit(data_dir)
     results: dict[str, Any] = {
         "effects": effect_records(trials, data_dir),
         "reported_reanalyses": reanalyses,
         "power": power_analyses(trials, reanalyses, data_dir),
+        "bayes": bayes_records(trials, reanalyses),
+        "synthesis": synthesis_records(trials, studies),
+        "audit": [verdict.record() for verdict in verdicts],
+        "article_table": article_table(data_dir, verdicts),
         "trials": {
             name: {
                 "file": relative_name(trial.path, data_dir),

@@ -148,7 +148,7 @@ class PooledEstimate:
     def to_dict(self) -> dict[str, Any]:
         """The JSON keys of ``reanalysis pool`` (95% intervals), plus ``prediction`` and
         ``studies`` (label, estimate, se, 95% Wald CI and weight of each study), which
-        :func:`forest_plot` draws from."""
+        :func:`reanalysis.figures.pooled_forest` draws from."""
         frame = self.summary_frame().iloc[:-1]
         studies = [
             {
@@ -452,51 +452,6 @@ def ratio_of_means_change(
         n=int(n),
         correlation=correlation,
     )
-
-
-def forest_plot(pooled: Mapping[str, Any], xlabel: str = "Effect", ax: Any = None) -> Any:
-    """Forest plot of a pooled summary (the mapping of :meth:`PooledEstimate.to_dict`).
-
-    One row per study: a square with area proportional to its random-effects weight and
-    its 95% Wald CI; then the pooled diamond spanning the 95% CI, and the prediction
-    interval as a bar through it. A dashed line marks zero. Returns the Figure.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Polygon
-
-    studies = pooled["studies"]
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.0, 1.2 + 0.45 * (len(studies) + 2)))
-    else:
-        fig = ax.figure
-    largest = max(s["weight_percent"] for s in studies)
-    rows = range(len(studies) + 1, 1, -1)
-    for row, study in zip(rows, studies, strict=True):
-        ax.plot([study["ci_low"], study["ci_high"]], [row, row], color="black", lw=1)
-        ax.scatter(
-            [study["estimate"]],
-            [row],
-            marker="s",
-            s=120 * study["weight_percent"] / largest,
-            color="black",
-            zorder=3,
-        )
-    ax.plot([pooled["pi_low"], pooled["pi_high"]], [0, 0], color="grey", lw=3, zorder=1)
-    diamond = [
-        (pooled["ci_low"], 0),
-        (pooled["estimate"], 0.3),
-        (pooled["ci_high"], 0),
-        (pooled["estimate"], -0.3),
-    ]
-    ax.add_patch(Polygon(diamond, closed=True, color="black", zorder=2))
-    ax.axvline(0, color="grey", ls="--", lw=0.8)
-    labels = [f"{s['label']} ({s['weight_percent']:.1f}%)" for s in studies]
-    pooled_label = f"RE model ({pooled['method'].upper()}), k = {pooled['k']}; bar: 95% PI"
-    ax.set_yticks([*rows, 0], [*labels, pooled_label])
-    ax.set_ylim(-1, len(studies) + 2)
-    ax.set_xlabel(xlabel)
-    ax.grid(axis="y", visible=False)
-    return fig
 
 
 # --- trial layer ----------------------------------------------------------------------

@@ -13,7 +13,6 @@ from scipy import integrate, stats
 
 from reanalysis.bayes import (
     NormalPrior,
-    density_plot,
     named_prior,
     normal_posterior,
     parse_prior,
@@ -22,6 +21,7 @@ from reanalysis.bayes import (
 )
 from reanalysis.cli import main
 from reanalysis.errors import ReanalysisError
+from reanalysis.figures import posterior_densities
 from reanalysis.trials import load_trial
 from tests.tolerances import TOLERANCE
 
@@ -153,7 +153,7 @@ def test_burnett2009_probabilities_rise_with_r():
 
 def test_density_plot_draws_three_curves():
     posterior = normal_posterior(-0.028, 0.0114, 0.0, 0.007, 0.0115)
-    fig = density_plot(posterior.to_dict(), xlabel="Difference in change (g/cm²)")
+    fig = posterior_densities(posterior.to_dict(), xlabel="Difference in change (g/cm²)")
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
     assert labels[:3] == ["prior", "likelihood", "posterior"]
 

@@ -29,10 +29,10 @@ from statsmodels.stats.meta_analysis import combine_effects
 
 from reanalysis.cli import main
 from reanalysis.errors import ReanalysisError
+from reanalysis.figures import pooled_forest
 from reanalysis.synthesis import (
     FewStudiesWarning,
     correlation_sensitivity,
-    forest_plot,
     pool_trials,
     random_effects,
     ratio_of_means_change,
@@ -337,14 +337,14 @@ def test_bad_arguments_raise(kwargs, message):
         random_effects(**kwargs)
 
 
-def test_summary_frame_and_forest_plot():
+def test_summary_frame_and_pooled_forest():
     y, v = _bcg_log_rr()
     pooled = random_effects(y, v, labels=[f"trial {i}" for i in range(1, 14)], measure="log RR")
     frame = pooled.summary_frame()
     assert list(frame.index[:2]) == ["trial 1", "trial 2"]
     assert frame["weight_percent"].iloc[:-1].sum() == pytest.approx(100)
     assert frame["estimate"].iloc[-1] == pooled.estimate
-    fig = forest_plot(pooled.to_dict(), xlabel="log relative risk")
+    fig = pooled_forest(pooled.to_dict(), xlabel="log relative risk")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels[0].startswith("trial 1 (") and labels[-1].startswith("RE model (REML)")
 
