@@ -481,7 +481,7 @@ def _synthesis_blocks(results: dict[str, Any]) -> list[Block]:
             rows=tuple(
                 (
                     b["outcome"],
-                    f"{fmt(b['estimate'])} ({_ci_of(b, 'ci')})" if b["poolable"] else "—",
+                    f"{fmt(b['estimate'])} ({_ci(b['ci_low'], b['ci_high'])})" if b["poolable"] else "—",
                     str(b["k"]) if b["poolable"] else "—",
                     fmt(b["tau2"]) if b["poolable"] else "—",
                     f"{b['i2']:.0f}%" if b["poolable"] else "—",
