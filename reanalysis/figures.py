@@ -364,7 +364,8 @@ def pooled_hormones(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]
     """Forest plot of each hormone's ratio of means across anastrozole arms (middle r)."""
     drawn = []
     for h in results["synthesis"]["hormone_response"]:
-        middle = h["by_r"][len(h["by_r"]) // 2]["r"]
+        rs = sorted({x["r"] for x in h["by_r"]})
+        middle = rs[len(rs) // 2]
         pooled = next(x for x in h["by_r"] if x["r"] == middle and x["group"] == "all")
         if "studies" not in pooled:
             continue
