@@ -40,8 +40,8 @@ def fmt(value: float | None, digits: int = 3) -> str:
 
 
 def fmt_p(p: float) -> str:
-    """P-values: three significant digits, '< 0.0001' below that (APA style)."""
-    return "< 0.0001" if p < 0.0001 else f"{p:.2g}" if p < 0.001 else f"{p:.3f}"
+    """P-values: three decimals, two significant digits below 0.01, '< 0.0001' below that."""
+    return "< 0.0001" if p < 0.0001 else f"{p:.2g}" if p < 0.01 else f"{p:.3f}"
 
 
 def fmt_fixed(value: float, decimals: int) -> str:
@@ -54,6 +54,11 @@ def _unit(unit: str) -> str:
 
 def _ci(low: float, high: float, digits: int = 3) -> str:
     return f"{fmt(low, digits)} to {fmt(high, digits)}"
+
+
+def _lines(record: dict[str, Any]) -> str:
+    """``data/x.csv:2,3`` — the file and lines a record was computed from."""
+    return f"{record['file']}:{','.join(map(str, record['rows']))}"
 
 
 def _ci_of(record: dict[str, Any], prefix: str) -> str:
@@ -93,7 +98,7 @@ def _effect_blocks(results: dict[str, Any]) -> list[Block]:
                     f"p {fmt_p(e['p_final_ignoring_baseline'])}",
                     f"{fmt(e['baseline_difference'])}; p {fmt_p(e['p_baseline'])}",
                     f"{fmt(e['dppc2'])} ({_ci_of(e, 'dppc2')})",
-                    f"{e['file']} lines {', '.join(map(str, e['rows']))}",
+                    _lines(e),
                 )
             )
         blocks.append(
@@ -130,7 +135,7 @@ def _effect_blocks(results: dict[str, Any]) -> list[Block]:
                 f"{e['treatment_percent_change']:+.1f}%",
                 f"{fmt(e['r'])} ({e['r_source']})",
                 fmt_p(e["treatment_p_within"]),
-                f"{e['file']} lines {', '.join(map(str, e['rows']))}",
+                _lines(e),
             )
             for e in within
         )
@@ -911,7 +916,7 @@ def markdown(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
 # --- HTML ------------------------------------------------------------------------
 
 CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1300px;
 margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
 h1{font-size:1.7rem}h2{margin-top:2.2rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;margin:.8rem 0;font-size:.85rem;display:block;overflow-x:auto}
@@ -920,9 +925,11 @@ th{background:#f3f3f3}tr:nth-child(even) td{background:#fafafa}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#444}
 .note{background:#fff8e1;border-left:4px solid #f0b400;padding:.4rem .8rem;font-size:.9rem}
-.verdict-supported{background:#e3f2e1}.verdict-contradicted,.verdict-citation-error{background:#fde2e1}
-.verdict-supported-with-caveats{background:#fff4d6}.verdict-not-supported-by-the-cited-data{background:#fde9d6}
-.verdict-not-checkable-from-published-numbers{background:#eceff1}
+tr.verdict-supported td{background:#e3f2e1}
+tr.verdict-contradicted td,tr.verdict-citation-error td{background:#fde2e1}
+tr.verdict-supported-with-caveats td{background:#fff4d6}
+tr.verdict-not-supported-by-the-cited-data td{background:#fde9d6}
+tr.verdict-not-checkable-from-published-numbers td{background:#eceff1}
 code{background:#f3f3f3;padding:0 .2rem}
 .finding{border-left:4px solid #0173b2;padding:.2rem .8rem;margin:.6rem 0}
 """
