@@ -101,7 +101,7 @@ def _reported_p(data: AuditData, study: Study, result: ReportedResult) -> CheckR
     printed = f"P {result.relation} {result.value:g}"
 
     def unchecked(why: str, sources: tuple[str, ...] = ()) -> CheckResult:
-        span = f"week {_week(from_week)} → {_week(week)}" if week is not None else "end of study"
+        span = f"week {_week(from_week)} → " + (_week(week) if week is not None else "end")
         return _cannot_tell(f"{kind}: {label}, {span}", f"{printed}: {why}", (*sources, *published))
 
     if kind == "reported_p":
@@ -119,7 +119,7 @@ def _reported_p(data: AuditData, study: Study, result: ReportedResult) -> CheckR
     if empty:
         return unchecked(
             f"{trial.path.name} has no {result.outcome} values of {study.id} for "
-            f"{', '.join(empty)} (not published)",
+            f"{', '.join(empty)} (unpublished, or not encoded)",
             (trial.path.name,),
         )
     inferred = ()
@@ -144,7 +144,7 @@ def _reported_p(data: AuditData, study: Study, result: ReportedResult) -> CheckR
     ]
     name = f"{kind}: {label}, week {_week(from_week)} → {_week(week)}"
     if missing or week == from_week:
-        why = f"no row of {', '.join(missing)}" if missing else "the test compares one visit"
+        why = f"no row of {', '.join(missing)}" if missing else "both weeks are the same visit"
         return _cannot_tell(
             name, f"{printed}: {why} in {trial.path.name}", (trial.path.name, *published)
         )
