@@ -323,7 +323,13 @@ def _threshold_checks(data: AuditData) -> list[CheckResult]:
                         name=name,
                         evidence=evidence,
                         assumptions=assumptions,
-                        numbers={**check.numbers, "mean": mean, "sd": sd},
+                        numbers={
+                            **check.numbers,
+                            "mean": mean,
+                            "sd": sd,
+                            "threshold": threshold,
+                            "week": m.week,
+                        },
                         sources=sources,
                     )
                 )

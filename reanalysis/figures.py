@@ -141,6 +141,72 @@ def before_after(results: dict[str, Any], trial_name: str, out_dir: Path) -> Dra
     return save(fig, out_dir, f"before_after_{trial_name}", caption)
 
 
+def headline_before_after(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
+    """Each reported treatment-vs-control outcome before and after, arms side by side."""
+    drawn = []
+    for x in results["reported_reanalyses"]:
+        trial = results["trials"][x["trial"]]
+        if [trial["arms"].get(a) for a in x["arms"]] != ["treatment", "control"]:
+            continue
+        rows = [
+            r
+            for r in trial["rows"]
+            if r["study"] == x["study"]
+            and r["outcome"] == x["outcome"]
+            and r["week"] in (0, x["week"])
+        ]
+        unit = unit_label(x["unit"])
+        fig, ax = plt.subplots(figsize=(7, 4.2))
+        # Arms offset by 2% of the follow-up so that their SD bars do not overlap.
+        offsets = (-0.02 * x["week"], 0.02 * x["week"])
+        for colour, arm, change, offset in zip(
+            colours(2), x["arms"], x["mean_change"], offsets, strict=True
+        ):
+            series = sorted((r for r in rows if r["arm"] == arm), key=lambda r: r["week"])
+            ax.errorbar(
+                [r["week"] + offset for r in series],
+                [r["mean"] for r in series],
+                yerr=[r["sd"] for r in series],
+                marker="o",
+                capsize=4,
+                color=colour,
+                label=f"{arm} (n {series[-1]['n']}"
+                + (", assumed" if series[-1]["n_assumed"] else "")
+                + f"): change {change:+.3f} {unit}",
+            )
+            for r in series:
+                ax.annotate(
+                    r["printed"].split(" ± ")[0],
+                    (r["week"] + offset, r["mean"]),
+                    textcoords="offset points",
+                    xytext=(14 if offset > 0 else -14, 0),
+                    ha="left" if offset > 0 else "right",
+                    fontsize=8,
+                    color=colour,
+                    va="center",
+                )
+        gap = x["baseline_mean"][0] - x["baseline_mean"][1]
+        ax.set_xticks([0, x["week"]], ["baseline", f"week {x['week']:g}"])
+        ax.set_xlim(-x["week"] * 0.15, x["week"] * 1.25)
+        ax.set_ylabel(f"{label(x['outcome'])}, mean ± SD ({unit})")
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2)
+        fig.suptitle(
+            f"{label(x['outcome'])}: {x['arms'][0]} {x['mean_change'][0]:+.3f}, "
+            f"{x['arms'][1]} {x['mean_change'][1]:+.3f} {unit}; "
+            f"the arms differed by {gap:+.3f} at baseline"
+        )
+        fig.tight_layout()
+        caption = (
+            f"The article's table ({x['study']}): arm means ± SD at baseline and follow-up as "
+            f"published ({x['file']} lines {', '.join(map(str, x['rows']))}). The baseline gap "
+            "between the randomized arms is larger than either arm's change."
+            if abs(gap) > max(abs(c) for c in x["mean_change"])
+            else f"{x['study']}: arm means ± SD at baseline and follow-up as published."
+        )
+        drawn.append(save(fig, out_dir, f"table_{x['id']}", caption))
+    return drawn
+
+
 def forest_between_arms(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
     """d_ppc2 with 95% CI for every between-arm comparison in every trial file."""
     rows = [e for e in results["effects"] if e.get("dppc2") is not None]
@@ -416,11 +482,62 @@ def bayes_densities(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]
     return drawn
 
 
+def estradiol_threshold(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
+    """Distributions matched to each estradiol mean ± SD against the cut-off."""
+    checks = [
+        c for c in results["consistency"] if c["check"] == "threshold" and "mean" in c["numbers"]
+    ]
+    if not checks:
+        return []
+    ncols = min(4, len(checks))
+    nrows = -(-len(checks) // ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows), squeeze=False, sharex=True
+    )
+    blue, orange = colours(2)
+    upper = max(c["numbers"]["mean"] + 4 * c["numbers"]["sd"] for c in checks)
+    grid = np.linspace(0.01, upper, 600)
+    for ax, c in zip(axes.flat, checks, strict=False):
+        x = c["numbers"]
+        cut = x["threshold"]
+        normal = stats.norm.pdf(grid, x["mean"], x["sd"])
+        lognormal = stats.lognorm.pdf(grid, x["lognormal_sigma"], scale=np.exp(x["lognormal_mu"]))
+        ax.plot(grid, normal, color=blue, linestyle="--", label="normal")
+        ax.plot(grid, lognormal, color=orange, label="log-normal")
+        ax.fill_between(grid, lognormal, where=grid < cut, color=orange, alpha=0.3)
+        ax.axvline(cut, color="0.2", linewidth=1)
+        study, arm, _, week = c["name"].split(": ", 1)[1].split(", cut-off")[0].split(", ")
+        ax.set_title(
+            f"{study}\n{arm}, {week}: {x['share_below_normal']:.0%} / "
+            f"{x['share_below_lognormal']:.0%} below {cut:g}",
+            fontsize=8,
+        )
+        ax.set_xlabel("estradiol (pg/mL)")
+        ax.set_yticks([])
+        ax.legend(fontsize=6, loc="upper right")
+    for ax in list(axes.flat)[len(checks) :]:
+        ax.set_visible(False)
+    worst = max(checks, key=lambda c: c["numbers"]["share_below_lognormal"])
+    fig.suptitle(
+        f"Group means hide men below {worst['numbers']['threshold']:g} pg/mL: up to "
+        f"{worst['numbers']['share_below_lognormal']:.0%} on anastrozole (log-normal)"
+    )
+    fig.tight_layout()
+    caption = (
+        "Estradiol distributions matched to each printed mean ± SD (normal, dashed; "
+        "moment-matched log-normal, solid, shaded below the cut-off), against the 10 pg/mL "
+        "threshold attributed to Finkelstein 2016. Shares: normal / log-normal."
+    )
+    return [save(fig, out_dir, "estradiol_threshold", caption)]
+
+
 FIGURES: list[Callable[[dict[str, Any], Path], list[DrawnFigure]]] = [
     lambda results, out: [before_after(results, name, out) for name in sorted(results["trials"])],
+    headline_before_after,
     forest_between_arms,
     correlation_sensitivity,
     power_curves,
+    estradiol_threshold,
     pooled_hormones,
     bayes_densities,
 ]

@@ -406,8 +406,14 @@ def _article_table_blocks(results: dict[str, Any]) -> list[Block]:
     rows = results["article_table"]
     if not rows:
         return []
+    figures = [
+        Block("figure", figure=f"table_{x['id']}")
+        for x in results["reported_reanalyses"]
+        if results["trials"][x["trial"]]["arms"].get(x["arms"][1]) == "control"
+    ]
     return [
         Block("h2", "The article's table beside the source"),
+        *figures,
         Block(
             "p",
             "Each cell of the article's table, the label it printed, and what the source "
@@ -430,6 +436,74 @@ def _article_table_blocks(results: dict[str, Any]) -> list[Block]:
             classes=tuple(_verdict_class(r["verdict"]) for r in rows),
         ),
     ]
+
+
+CHECK_TITLES = {
+    "within_arm_p": "Reported within-arm p-values, recomputed",
+    "between_arm_p": "Reported between-arm p-values, recomputed",
+    "reported_p": "Other reported p-values",
+    "baseline_balance": "Baseline balance between randomized arms",
+    "cross_report_mean": "One cohort in two reports: means after unit conversion",
+    "cross_report_sd": "One cohort in two reports: SDs after unit conversion",
+    "cross_report_se": "One cohort in two reports: SEs after unit conversion",
+    "sd_or_se": "SD or SE: what reading ± as an SE would imply",
+    "threshold": "Share of men below the estradiol cut-off",
+}
+
+
+def _consistency_blocks(results: dict[str, Any]) -> list[Block]:
+    checks = results["consistency"]
+    if not checks:
+        return []
+    counts: dict[str, int] = {}
+    for c in checks:
+        counts[c["verdict"]] = counts.get(c["verdict"], 0) + 1
+    blocks = [
+        Block("h2", "Consistency checks"),
+        Block(
+            "p",
+            f"{len(checks)} checks of the printed numbers against each other ("
+            + "; ".join(f"{v}: {n}" for v, n in sorted(counts.items()))
+            + "). A printed number stands for its rounding interval. Baseline-balance "
+            "p-values between randomized arms (a Carlisle-style check) can flag data too "
+            "balanced or too unbalanced to be chance, but one variable cannot show fraud "
+            "and a small p alone is expected one time in twenty.",
+        ),
+    ]
+    for kind in _unique_kinds(checks):
+        rows = [c for c in checks if c["check"] == kind]
+        blocks.append(Block("h3", CHECK_TITLES.get(kind, kind)))
+        blocks.append(
+            Block(
+                "table",
+                header=("check", "verdict", "evidence", "assumptions", "sources"),
+                rows=tuple(
+                    (
+                        c["name"].split(": ", 1)[-1],
+                        c["verdict"],
+                        c["evidence"],
+                        "; ".join(c["assumptions"]),
+                        "; ".join(c["sources"]),
+                    )
+                    for c in rows
+                ),
+                classes=tuple(_check_class(c["verdict"]) for c in rows),
+            )
+        )
+        if kind == "threshold":
+            blocks.append(Block("figure", figure="estradiol_threshold"))
+    return blocks
+
+
+def _unique_kinds(checks: list[dict[str, Any]]) -> list[str]:
+    return list(dict.fromkeys(c["check"] for c in checks))
+
+
+def _check_class(verdict: str) -> str:
+    return {
+        "consistent": "verdict-supported",
+        "inconsistent": "verdict-contradicted",
+    }.get(verdict, "verdict-not-checkable-from-published-numbers")
 
 
 def _audit_blocks(results: dict[str, Any]) -> list[Block]:
@@ -785,7 +859,7 @@ def _trial_blocks(results: dict[str, Any]) -> list[Block]:
                 r["arm"],
                 r["outcome"],
                 r["timepoint"],
-                f"{r['mean']:g} ± {r['sd']:g}" + (" (from SE)" if r["sd_from_se"] else ""),
+                r["printed"] + (" (SD from SE)" if r["sd_from_se"] else ""),
                 r["unit"],
                 f"{r['n']}{' (assumed)' if r['n_assumed'] else ''}",
                 str(r["row"]),
@@ -869,6 +943,7 @@ def document(results: dict[str, Any]) -> list[Block]:
     blocks += _effect_blocks(results)
     blocks += _reanalysis_blocks(results)
     blocks += _power_blocks(results)
+    blocks += _consistency_blocks(results)
     blocks += _audit_blocks(results)
     blocks += _synthesis_blocks(results)
     blocks += _bayes_blocks(results)

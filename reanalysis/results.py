@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from reanalysis import bayes, claims, effects, power, synthesis
+from reanalysis import bayes, claims, consistency, effects, power, synthesis
 from reanalysis.errors import ReanalysisError
 from reanalysis.studies import ReportedResult, load_studies
 from reanalysis.trials import Measurement, Trial, load_trial
@@ -127,6 +127,7 @@ def measurement_record(m: Measurement, trial: Trial, data_dir: Path) -> dict[str
         "mean": m.mean,
         "sd": m.sd,
         "sd_from_se": m.sd_from_se,
+        "printed": m.printed,
         "note": m.note,
         "file": relative_name(trial.path, data_dir),
         "row": m.row,
@@ -547,6 +548,22 @@ def bayes_records(trials: dict[str, Trial], reanalyses: list[dict[str, Any]]) ->
     return out
 
 
+def consistency_records(data_dir: Path) -> list[dict[str, Any]]:
+    """Every consistency check applied to the data, with its verdict and sources."""
+    return [
+        {
+            "check": check.name.split(":", 1)[0],
+            "name": check.name,
+            "verdict": check.verdict,
+            "evidence": check.evidence,
+            "assumptions": list(check.assumptions),
+            "numbers": dict(check.numbers),
+            "sources": list(check.sources),
+        }
+        for check in consistency.consistency_checks(data_dir)
+    ]
+
+
 def build_results(data_dir: Path, command: str = "reanalysis report") -> dict[str, Any]:
     """Compute every number of the report from ``data_dir``."""
     data_dir = Path(data_dir)
@@ -560,6 +577,7 @@ def build_results(data_dir: Path, command: str = "reanalysis report") -> dict[st
         "power": power_analyses(trials, reanalyses, data_dir),
         "bayes": bayes_records(trials, reanalyses),
         "synthesis": synthesis_records(trials, studies),
+        "consistency": consistency_records(data_dir),
         "audit": [verdict.record() for verdict in verdicts],
         "article_table": article_table(data_dir, verdicts),
         "trials": {

@@ -69,6 +69,14 @@ class Measurement:
     sd_from_se: bool
     n_assumed: bool
     row: int
+    printed_mean: str = ""
+    printed_sd: str = ""
+
+    @property
+    def printed(self) -> str:
+        """Mean ± SD as the file gives them (the paper's precision), e.g. ``1.180 ± 0.145``."""
+        sd = self.printed_sd or f"{self.sd:g}"
+        return f"{self.printed_mean or f'{self.mean:g}'} ± {sd}"
 
 
 @dataclass(frozen=True)
@@ -282,6 +290,8 @@ def _parse_row(fields: dict[str, str], where: str, line: int) -> Measurement:
         sd_from_se=sd_from_se,
         n_assumed=n_status == "assumed",
         row=line,
+        printed_mean=fields["mean"],
+        printed_sd=fields["sd"],
     )
 
 
