@@ -1,0 +1,156 @@
+"""results.json holds what the API returns: every section recomputed through the public API."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from reanalysis import bayes, claims, consistency, effects, power
+from reanalysis.results import build_results, normalize
+from reanalysis.trials import load_trial
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+# results.json stores floats to 12 significant digits.
+STORED = 1e-11
+
+
+@pytest.fixture(scope="module")
+def results() -> dict:
+    return build_results(DATA)
+
+
+def _same(stored, fresh) -> None:
+    fresh = normalize(fresh)
+    if isinstance(stored, float) or isinstance(fresh, float):
+        assert stored == pytest.approx(fresh, rel=STORED, abs=1e-300)
+    elif isinstance(stored, dict):
+        for key, value in fresh.items():
+            _same(stored[key], value)
+    elif isinstance(stored, list):
+        assert len(stored) == len(fresh)
+        for a, b in zip(stored, fresh, strict=True):
+            _same(a, b)
+    else:
+        assert stored == fresh
+
+
+def test_effects_equal_between_arm_effects(results: dict) -> None:
+    for record in results["effects"]:
+        trial = load_trial(DATA / Path(record["file"]).name)
+        known = record["outcome"] in effects.MEASUREMENT_OF_OUTCOME
+        fresh = effects.between_arm_effects(
+            trial,
+            record["outcome"],
+            record["week"],
+            r=None if known else record["r"],
+            study=record["study"],
+        ).records()
+        match = [
+            f
+            for f in fresh
+            if (f["treatment"], f["control"], f["comparison"])
+            == (record["treatment"], record["control"], record["comparison"])
+        ]
+        assert len(match) == 1
+        _same(record, {k: v for k, v in match[0].items() if k != "r_source" or known})
+
+
+def _implied(x: dict, analysis: str = "change") -> effects.ImpliedCorrelation:
+    """The implied correlation recomputed from the data (not the stored, rounded r)."""
+    trial = load_trial(DATA / Path(x["file"]).name)
+    arms = []
+    for arm in x["arms"]:
+        base = trial.measurement(x["outcome"], arm, 0, x["study"])
+        end = trial.measurement(x["outcome"], arm, x["week"], x["study"])
+        arms.append(effects.PrePost(end.n, base.mean, base.sd, end.mean, end.sd))
+    return effects.implied_correlation(*arms, reported_p=x["reported_p"], analysis=analysis)
+
+
+def _reanalysis(results: dict, record_id: str) -> dict:
+    return next(x for x in results["reported_reanalyses"] if x["id"] == record_id)
+
+
+def test_implied_correlations_equal_implied_correlation(results: dict) -> None:
+    for x in results["reported_reanalyses"]:
+        for analysis in effects.ANALYSES:
+            _same(x["implied"][analysis]["roots"], list(_implied(x, analysis).roots))
+
+
+def test_headline_implied_r_matches_an_independent_computation(results: dict) -> None:
+    # Independent route: Student t on change scores written out from the Cochrane
+    # change-SD formula, solved with scipy's brentq; Burnett-Bowie 2009 abstract numbers,
+    # n 33/36 (assumed), reported P = 0.0014.
+    from scipy import optimize, stats
+
+    def p_of_r(r: float) -> float:
+        arms = ((1.121, 0.141, 1.102, 0.138, 33), (1.180, 0.145, 1.189, 0.146, 36))
+        changes, variances, ns = [], [], []
+        for m0, s0, m1, s1, n in arms:
+            changes.append(m1 - m0)
+            variances.append(s0**2 + s1**2 - 2 * r * s0 * s1)
+            ns.append(n)
+        pooled = ((ns[0] - 1) * variances[0] + (ns[1] - 1) * variances[1]) / (sum(ns) - 2)
+        t = (changes[0] - changes[1]) / math.sqrt(pooled * (1 / ns[0] + 1 / ns[1]))
+        return 2 * stats.t.sf(abs(t), sum(ns) - 2)
+
+    expected = optimize.brentq(lambda r: p_of_r(r) - 0.0014, 0.5, 0.999, xtol=1e-14)
+    headline = next(x for x in results["reported_reanalyses"] if x["id"] == "bmd_change_vs_placebo")
+    assert headline["implied"]["change"]["implied_r"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_power_equals_trial_power_analysis(results: dict) -> None:
+    for x in results["power"]:
+        trial = load_trial(DATA / Path(x["file"]).name)
+        analysis = power.trial_power_analysis(
+            *power.trial_arms(trial, x["outcome"], study=x["study"]),
+            correlations=effects.DEFAULT_CORRELATION_GRID,
+            sample_size_correlations=(
+                _implied(_reanalysis(results, x["id"])).correlation,
+                x["reference_r"],
+            ),
+        )
+        frame = analysis.summary_frame()
+        assert len(frame) == len(x["design_points"])
+        for stored, fresh in zip(x["design_points"], frame.to_dict(orient="records"), strict=True):
+            for key in ("power", "difference", "effect_size", "correlation"):
+                _same(stored[key], fresh[key])
+
+
+def test_bayes_equals_trial_posterior(results: dict) -> None:
+    for b in results["bayes"]:
+        trial = load_trial(DATA / Path(b["file"]).name)
+        implied = _implied(_reanalysis(results, b["id"])).correlation
+        threshold = bayes.default_threshold(trial, b["outcome"], b["study"])
+        for stored in b["at_implied_r"]:
+            fresh = bayes.trial_posterior(
+                trial, b["outcome"], stored["prior"], implied, threshold, b["study"]
+            )
+            _same(stored, fresh.to_dict())
+
+
+def test_audit_equals_claims_audit(results: dict) -> None:
+    fresh = [v.record() for v in claims.audit(DATA)]
+    assert [(v["id"], v["verdict"]) for v in results["audit"]] == [
+        (v["id"], v["verdict"]) for v in fresh
+    ]
+
+
+def test_consistency_equals_consistency_checks(results: dict) -> None:
+    fresh = consistency.consistency_checks(DATA)
+    assert [(c["name"], c["verdict"]) for c in results["consistency"]] == [
+        (c.name, c.verdict) for c in fresh
+    ]
+    for stored, check in zip(results["consistency"], fresh, strict=True):
+        _same(stored["numbers"], dict(check.numbers))
+
+
+def test_every_record_names_its_data_file_rows_and_sources(results: dict) -> None:
+    for section in ("effects", "reported_reanalyses", "power", "bayes"):
+        for record in results[section]:
+            assert record["file"].startswith("data/") and record["file"].endswith(".csv")
+            assert record["rows"] and all(isinstance(r, int) for r in record["rows"])
+            assert record["sources"] and all(s.strip() for s in record["sources"])
+    for section in ("audit", "consistency"):
+        assert all(record["sources"] for record in results[section])
