@@ -45,7 +45,6 @@ STUDIES_FILE = "studies.toml"
 # scores are less precise than final values. Marked as assumed in every record.
 UNKNOWN_OUTCOME_R = 0.5
 Z_975 = float(stats.norm.ppf(0.975))
-# r from 0.50 to 0.99 in steps of 0.01 for curves; tables show effects' default grid.
 # Clinically relevant differences in BMD change for design power: 1% and 2% of baseline.
 POWER_DIFFERENCES_PCT = (1.0, 2.0)
 # A conventional high correlation for DXA BMD a year apart, beside the implied one.
@@ -54,7 +53,22 @@ CURVE_N_MIN, CURVE_N_MAX = 5, 400
 # Pre–post correlations for the hormone-response synthesis: low, middle and high ends of
 # the judged plausible range for sex steroids on treatment (effects.PLAUSIBLE_CORRELATIONS).
 HORMONE_R_GRID = (0.2, 0.5, 0.8)
-FINE_CORRELATION_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(50))
+# Curves of the r-sensitivity figures step r by 0.01.
+FINE_CORRELATION_STEP = 0.01
+
+
+def correlation_curve_grid(plausible: effects.PlausibleCorrelation | None) -> tuple[float, ...]:
+    """r in steps of 0.01 up to 0.99, from 0.5 or the plausible range's low end if lower."""
+    low = 0.5 if plausible is None else min(0.5, math.floor(plausible.low * 10) / 10)
+    steps = round((0.99 - low) / FINE_CORRELATION_STEP)
+    return tuple(round(low + FINE_CORRELATION_STEP * i, 2) for i in range(steps + 1))
+
+
+def in_sensitivity_table(r: float) -> bool:
+    """Rows the report prints: the default grid, and tenths below it."""
+    return r in effects.DEFAULT_CORRELATION_GRID or (r < 0.5 and round(r * 10, 9) % 1 == 0)
+
+
 CLAIMS_FILE = "claims.toml"
 
 
@@ -262,10 +276,10 @@ def reported_reanalyses(
                     "attainable_p_low": found.attainable[0],
                     "attainable_p_high": found.attainable[1],
                 }
-            grid = effects.correlation_grid(first, second, FINE_CORRELATION_GRID)
+            grid = effects.correlation_grid(first, second, correlation_curve_grid(plausible))
             grid["dppc2_ci_low"] = grid["dppc2"] - Z_975 * np.sqrt(grid["dppc2_var"])
             grid["dppc2_ci_high"] = grid["dppc2"] + Z_975 * np.sqrt(grid["dppc2_var"])
-            grid["in_table"] = [r in effects.DEFAULT_CORRELATION_GRID for r in grid["r"]]
+            grid["in_table"] = [in_sensitivity_table(r) for r in grid["r"]]
             record: dict[str, Any] = {
                 "id": reported.id,
                 "study": reported.study,
