@@ -470,8 +470,11 @@ def _consistency_blocks(results: dict[str, Any]) -> list[Block]:
             "and a small p alone is expected one time in twenty.",
         ),
     ]
+    # Many checks share long assumptions (e.g. the plausible-r reasoning): number each
+    # distinct assumption once per section and cite it by number in the table.
     for kind in _unique_kinds(checks):
         rows = [c for c in checks if c["check"] == kind]
+        numbered = list(dict.fromkeys(a for c in rows for a in c["assumptions"]))
         blocks.append(Block("h3", CHECK_TITLES.get(kind, kind)))
         blocks.append(
             Block(
@@ -482,7 +485,7 @@ def _consistency_blocks(results: dict[str, Any]) -> list[Block]:
                         c["name"].split(": ", 1)[-1],
                         c["verdict"],
                         c["evidence"],
-                        "; ".join(c["assumptions"]),
+                        ", ".join(f"A{numbered.index(a) + 1}" for a in c["assumptions"]),
                         "; ".join(c["sources"]),
                     )
                     for c in rows
@@ -490,6 +493,7 @@ def _consistency_blocks(results: dict[str, Any]) -> list[Block]:
                 classes=tuple(_check_class(c["verdict"]) for c in rows),
             )
         )
+        blocks += [Block("note", f"A{i}: {text}") for i, text in enumerate(numbered, start=1)]
         if kind == "threshold":
             blocks.append(Block("figure", figure="estradiol_threshold"))
     return blocks
