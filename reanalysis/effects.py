@@ -22,10 +22,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import optimize, special, stats
 
 from reanalysis.errors import ReanalysisError
@@ -60,6 +61,9 @@ _R_EDGE = 1e-9
 # Points scanned for sign changes before brentq refines each root: ANCOVA p is not
 # monotone in r, so it can have two roots.
 _R_SCAN_POINTS = 2001
+# The smallest normal double: below it stdtr's p-values lose precision and then
+# underflow to 0, so a smaller target p cannot be matched.
+_SMALLEST_P = float(np.finfo(float).tiny)
 
 
 # --- input and result types ------------------------------------------------------
@@ -262,15 +266,27 @@ def _check_level(confidence_level: float) -> None:
         )
 
 
-def _t_result(estimate: float, standard_error: float, df: float) -> TTestResult:
-    if not (standard_error > 0 and math.isfinite(standard_error)):
+def _check_standard_error(standard_error: ArrayLike) -> None:
+    se = np.asarray(standard_error)
+    bad = ~((se > 0) & np.isfinite(se))
+    if np.any(bad):
         raise ReanalysisError(
-            f"standard error must be positive and finite, got {standard_error!r} "
+            f"standard error must be positive and finite, got {float(se[bad][0])!r} "
             "(a correlation this close to 1 leaves no variability in change)"
         )
-    statistic = estimate / standard_error
-    pvalue = float(2 * stats.t.sf(abs(statistic), df))
-    return TTestResult(estimate, standard_error, float(df), statistic, pvalue)
+
+
+def _two_sided_p(statistic: ArrayLike, df: ArrayLike) -> np.ndarray:
+    """2·P(T_df > |t|) through ``scipy.special.stdtr``, the ufunc behind ``stats.t.sf``."""
+    return 2 * special.stdtr(df, -np.abs(statistic))
+
+
+def _t_result(estimate: ArrayLike, standard_error: ArrayLike, df: ArrayLike) -> TTestResult:
+    """The scalar t result of (estimate, SE, df) as returned by the ``_*_moments`` helpers."""
+    _check_standard_error(standard_error)
+    statistic = float(estimate / standard_error)
+    pvalue = float(_two_sided_p(statistic, df))
+    return TTestResult(float(estimate), float(standard_error), float(df), statistic, pvalue)
 
 
 # --- per arm --------------------------------------------------------------------------
@@ -287,7 +303,12 @@ def change_score_sd(sd_baseline: float, sd_followup: float, r: float) -> float:
     for name, value in (("sd_baseline", sd_baseline), ("sd_followup", sd_followup)):
         if not (math.isfinite(value) and value > 0):
             raise ReanalysisError(f"{name} must be a positive finite number, got {value!r}")
-    return math.sqrt(sd_baseline**2 + sd_followup**2 - 2 * r * sd_baseline * sd_followup)
+    return float(_change_sd(sd_baseline, sd_followup, np.asarray(r)))
+
+
+def _change_sd(sd_baseline: float, sd_followup: float, r: np.ndarray) -> np.ndarray:
+    """:func:`change_score_sd` for an array of already checked r (one formula for both)."""
+    return np.sqrt(sd_baseline**2 + sd_followup**2 - 2 * r * sd_baseline * sd_followup)
 
 
 def correlation_from_change_sd(sd_baseline: float, sd_followup: float, sd_change: float) -> float:
@@ -337,17 +358,35 @@ def arm_change(arm: PrePost, r: float) -> ArmChange:
 # --- between arms -------------------------------------------------------------------
 
 
-def _two_sample(
-    estimate: float, sd1: float, n1: int, sd2: float, n2: int, welch: bool
-) -> TTestResult:
+# (estimate, standard error, df): the array form shared by the scalar tests and the
+# vectorized scan of implied_correlation, so that both evaluate one formula.
+_Moments = tuple[ArrayLike, np.ndarray, ArrayLike]
+
+
+def _two_sample_moments(
+    estimate: float, sd1: ArrayLike, n1: int, sd2: ArrayLike, n2: int, welch: bool
+) -> _Moments:
     """Two-sample t on summary statistics: pooled (Student) or Welch–Satterthwaite."""
     if welch:
         v1, v2 = sd1**2 / n1, sd2**2 / n2
         df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
-        return _t_result(estimate, math.sqrt(v1 + v2), df)
+        return estimate, np.sqrt(v1 + v2), df
     df = n1 + n2 - 2
     pooled = ((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / df
-    return _t_result(estimate, math.sqrt(pooled * (1 / n1 + 1 / n2)), df)
+    return estimate, np.sqrt(pooled * (1 / n1 + 1 / n2)), df
+
+
+def _two_sample(
+    estimate: float, sd1: float, n1: int, sd2: float, n2: int, welch: bool
+) -> TTestResult:
+    return _t_result(*_two_sample_moments(estimate, sd1, n1, sd2, n2, welch))
+
+
+def _change_moments(treatment: PrePost, control: PrePost, r: np.ndarray, welch: bool) -> _Moments:
+    sd_t = _change_sd(treatment.baseline_sd, treatment.followup_sd, r)
+    sd_c = _change_sd(control.baseline_sd, control.followup_sd, r)
+    estimate = treatment.mean_change - control.mean_change
+    return _two_sample_moments(estimate, sd_t, treatment.n, sd_c, control.n, welch)
 
 
 def difference_in_change(
@@ -360,10 +399,8 @@ def difference_in_change(
     ``welch=True`` Welch's t with Satterthwaite df (Welch 1947). Assumes independent
     arms and normally distributed changes.
     """
-    sd_t = change_score_sd(treatment.baseline_sd, treatment.followup_sd, r)
-    sd_c = change_score_sd(control.baseline_sd, control.followup_sd, r)
-    estimate = treatment.mean_change - control.mean_change
-    return _two_sample(estimate, sd_t, treatment.n, sd_c, control.n, welch)
+    r = _check_correlation(r)
+    return _t_result(*_change_moments(treatment, control, np.asarray(r), welch))
 
 
 def final_value_difference(
@@ -415,6 +452,33 @@ def ancova_from_summary(treatment: PrePost, control: PrePost, r: float) -> Ancov
     is the baseline-imbalance term. Assumes the same r and a common slope in both arms.
     """
     r = _check_correlation(r)
+    fit = _ancova_moments(treatment, control, np.asarray(r))
+    base = _t_result(fit.estimate, fit.standard_error, fit.df)
+    return AncovaResult(
+        estimate=base.estimate,
+        standard_error=base.standard_error,
+        df=base.df,
+        statistic=base.statistic,
+        pvalue=base.pvalue,
+        slope=float(fit.slope),
+        final_difference=fit.final_difference,
+        baseline_difference=fit.baseline_difference,
+        residual_sd=float(np.sqrt(fit.residual_variance)),
+    )
+
+
+class _AncovaMoments(NamedTuple):
+    estimate: np.ndarray
+    standard_error: np.ndarray
+    df: int
+    slope: np.ndarray
+    residual_variance: np.ndarray
+    final_difference: float
+    baseline_difference: float
+
+
+def _ancova_moments(treatment: PrePost, control: PrePost, r: np.ndarray) -> _AncovaMoments:
+    """:func:`ancova_from_summary` for an array of already checked r (one formula for both)."""
     n_t, n_c = treatment.n, control.n
     sxx = (n_t - 1) * treatment.baseline_sd**2 + (n_c - 1) * control.baseline_sd**2
     syy = (n_t - 1) * treatment.followup_sd**2 + (n_c - 1) * control.followup_sd**2
@@ -428,19 +492,8 @@ def ancova_from_summary(treatment: PrePost, control: PrePost, r: float) -> Ancov
     baseline_gap = treatment.baseline_mean - control.baseline_mean
     final_gap = treatment.followup_mean - control.followup_mean
     estimate = final_gap - slope * baseline_gap
-    se = math.sqrt(residual_variance * (1 / n_t + 1 / n_c + baseline_gap**2 / sxx))
-    base = _t_result(estimate, se, df)
-    return AncovaResult(
-        estimate=base.estimate,
-        standard_error=base.standard_error,
-        df=base.df,
-        statistic=base.statistic,
-        pvalue=base.pvalue,
-        slope=slope,
-        final_difference=final_gap,
-        baseline_difference=baseline_gap,
-        residual_sd=math.sqrt(residual_variance),
-    )
+    se = np.sqrt(residual_variance * (1 / n_t + 1 / n_c + baseline_gap**2 / sxx))
+    return _AncovaMoments(estimate, se, df, slope, residual_variance, final_gap, baseline_gap)
 
 
 def pseudo_individual_data(arm: PrePost, r: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -721,14 +774,30 @@ def correlation_grid(
     return pd.DataFrame(rows)
 
 
+def _check_analysis(analysis: str) -> None:
+    if analysis not in ANALYSES:
+        raise ReanalysisError(f"analysis must be one of {', '.join(ANALYSES)}, got {analysis!r}")
+
+
 def _between_arm_test(
     treatment: PrePost, control: PrePost, r: float, analysis: str, welch: bool
 ) -> TTestResult:
+    _check_analysis(analysis)
     if analysis == "change":
         return difference_in_change(treatment, control, r, welch=welch)
-    if analysis == "ancova":
-        return ancova_from_summary(treatment, control, r)
-    raise ReanalysisError(f"analysis must be one of {', '.join(ANALYSES)}, got {analysis!r}")
+    return ancova_from_summary(treatment, control, r)
+
+
+def _between_arm_moments(
+    treatment: PrePost, control: PrePost, r: np.ndarray, analysis: str, welch: bool
+) -> _Moments:
+    """(estimate, SE, df) of the between-arm test at every r of a checked array."""
+    if analysis == "change":
+        moments = _change_moments(treatment, control, r, welch)
+    else:
+        moments = _ancova_moments(treatment, control, r)[:3]
+    _check_standard_error(moments[1])
+    return moments
 
 
 def implied_correlation(
@@ -750,25 +819,40 @@ def implied_correlation(
     t-test (:func:`difference_in_change`) or ANCOVA (:func:`ancova_from_summary`). The
     r range is scanned for sign changes and each root refined with Brent's method
     (scipy.optimize.brentq); the change-score test is monotone in r, ANCOVA need not be.
+    The scan evaluates all 2001 points in one vectorized call of the formulas that
+    :func:`difference_in_change` and :func:`ancova_from_summary` use; brentq evaluates
+    the same formulas at single points. ``reported_p`` must be at least 2.2e-308.
     ``plausible`` supplies the range for the verdict.
     """
     given = [x is not None for x in (reported_p, reported_t, reported_ci)]
     if sum(given) != 1:
         raise ReanalysisError("give exactly one of reported_p, reported_t and reported_ci")
+    _check_analysis(analysis)
 
-    def test(r: float) -> TTestResult:
-        return _between_arm_test(treatment, control, r, analysis, welch)
+    # Each quantity takes an array of r: the whole scan is one vectorized call, and
+    # brentq evaluates the same function at a single r.
+    def moments(r: np.ndarray) -> _Moments:
+        return _between_arm_moments(treatment, control, r, analysis, welch)
 
     if reported_p is not None:
         if not (math.isfinite(reported_p) and 0 < reported_p < 1):
             raise ReanalysisError(
                 f"reported_p must lie strictly between 0 and 1, got {reported_p!r}"
             )
+        if reported_p < _SMALLEST_P:
+            raise ReanalysisError(
+                f"reported_p must be at least {_SMALLEST_P:g}, below which a double "
+                f"underflows, got {reported_p!r}"
+            )
         target, value = "p", float(reported_p)
 
-        # log p keeps the scan well conditioned when p spans many orders of magnitude
-        def quantity(r: float) -> float:
-            return math.log(test(r).pvalue)
+        # log p keeps the scan well conditioned when p spans many orders of magnitude.
+        # With large n and r near ±1, p can underflow to 0 far from any root: log 0 = −inf
+        # still lies below every target, so it is kept rather than warned about.
+        def quantity(r: np.ndarray) -> np.ndarray:
+            estimate, se, df = moments(r)
+            with np.errstate(divide="ignore"):
+                return np.log(_two_sided_p(estimate / se, df))
 
         goal = math.log(value)
     elif reported_t is not None:
@@ -778,8 +862,9 @@ def implied_correlation(
             )
         target, value = "|t|", abs(float(reported_t))
 
-        def quantity(r: float) -> float:
-            return abs(test(r).statistic)
+        def quantity(r: np.ndarray) -> np.ndarray:
+            estimate, se, _df = moments(r)
+            return np.abs(estimate / se)
 
         goal = value
     else:
@@ -790,22 +875,23 @@ def implied_correlation(
             )
         target, value = "95% CI half-width", (high - low) / 2
 
-        def quantity(r: float) -> float:
-            result = test(r)
-            return stats.t.ppf(0.975, result.df) * result.standard_error
+        def quantity(r: np.ndarray) -> np.ndarray:
+            _estimate, se, df = moments(r)
+            return special.stdtrit(df, 0.975) * se
 
         goal = value
 
+    def excess(r: float) -> float:
+        return float(quantity(np.asarray(r))) - goal
+
     grid = np.linspace(-1 + _R_EDGE, 1 - _R_EDGE, _R_SCAN_POINTS)
-    values = np.array([quantity(r) for r in grid]) - goal
+    values = quantity(grid) - goal
     roots = []
     for i in np.flatnonzero(np.sign(values[:-1]) * np.sign(values[1:]) <= 0):
         if values[i] == 0:
             roots.append(float(grid[i]))
         elif values[i + 1] != 0:
-            roots.append(
-                optimize.brentq(lambda r: quantity(r) - goal, grid[i], grid[i + 1], xtol=1e-14)
-            )
+            roots.append(optimize.brentq(excess, grid[i], grid[i + 1], xtol=1e-14))
     attained = values + goal
     if target == "p":
         attained = np.exp(attained)

@@ -34,14 +34,26 @@ and 1 − r² (:func:`design_factor`; Frison & Pocock 1992, Stat Med 11:1685). B
 ANCOVA approximation keeps the t-test's df = n1 + n2 − 2 rather than the model's
 n1 + n2 − 3; the difference is negligible beyond a handful of participants per arm.
 
-Numerics: the noncentral t CDF is ``scipy.special.nctdtr`` (Boost), the function
-statsmodels calls. In scipy 1.17 it returns NaN for some far-tail arguments (scipy
-issue #25470, Boost.Math issue #1430), and statsmodels then returns NaN power and can
-return a wrong root from ``solve_power``. Here a NaN tail is recomputed by reflection,
+Numerics: both tails at once. |T| > c exactly when T² > c², and T² follows a
+noncentral F distribution with 1 and df degrees of freedom and noncentrality δ², so
+
+    power = 1 − F_F(c²; 1, df, δ²)
+
+(T = (Z + δ)/S with S² = χ²_df/df, so T² = χ'²₁(δ²)/(χ²_df/df), which is the
+definition of the noncentral F), evaluated by ``scipy.special.ncfdtr`` (Boost; the
+series of Abramowitz & Stegun 26.6.20). One call per cell instead of statsmodels' two
+noncentral t CDFs takes about 7 times less CPU on the benchmark grid, and is more
+accurate where ``nctdtr`` loses precision (df = 2, δ = 7212, alpha 2.59e-8: the
+``nctdtr`` tail is 2.7e-9 from an independent integral, ``ncfdtr`` about 1e-13).
+Where ``ncfdtr`` returns NaN (Boost, noncentrality δ between about 35 and 66) the two
+tails are computed separately with ``scipy.special.nctdtr``, the function statsmodels
+calls. In scipy 1.17 that too returns NaN for some far-tail arguments (scipy issue
+#25470, Boost.Math issue #1430), and statsmodels then returns NaN power and can return
+a wrong root from ``solve_power``. Here a NaN tail is recomputed by reflection,
 F(x; δ) = 1 − F(−x; −δ), and, if still NaN, by quadrature over the chi distribution of
 the SD estimate, F(x; δ) = E[Φ(x·S − δ)]. Tails provably below 1e-13 are set to 0
-without evaluation (bounds in :func:`_two_sided_power`). Sample sizes and minimum
-detectable effects are roots of that power function found by Brent's method.
+without evaluation (bounds in :func:`_tails`). Sample sizes and minimum detectable
+effects are roots of that power function found by Brent's method.
 """
 
 from __future__ import annotations
@@ -187,7 +199,7 @@ def _noncentral_t_cdf(df: np.ndarray, delta: np.ndarray, x: np.ndarray) -> np.nd
 
 
 def _tails(df: np.ndarray, delta: np.ndarray, crit: np.ndarray) -> np.ndarray:
-    """Two-sided power on flat arrays with δ ≥ 0: P(T > c) + P(T < −c)."""
+    """Two-sided power on flat arrays with δ ≥ 0 as two noncentral t tails: P(T > c) + P(T < −c)."""
     power = np.ones_like(delta)
     # Major tail 1 − P(T ≤ c) = 1 − E[Φ(c·S − δ)]. For any s1 > 0,
     # P(T ≤ c) ≤ Φ(c·s1 − δ) + P(S > s1); with c·s1 = (c + δ)/2 this is
@@ -208,6 +220,20 @@ def _tails(df: np.ndarray, delta: np.ndarray, crit: np.ndarray) -> np.ndarray:
     return power
 
 
+def _power_cells(df: np.ndarray, delta: np.ndarray, crit: np.ndarray) -> np.ndarray:
+    """Two-sided power on flat arrays: P(|T| > c) = P(T² > c²), T² ~ noncentral F(1, df, δ²).
+
+    One ``ncfdtr`` call (Abramowitz & Stegun 26.6.20) instead of two ``nctdtr`` tails;
+    cells where it returns NaN (Boost, δ between about 35 and 66) fall back to
+    :func:`_tails`.
+    """
+    power = 1.0 - special.ncfdtr(1.0, df, delta * delta, crit * crit)
+    bad = np.flatnonzero(np.isnan(power))
+    if bad.size:
+        power[bad] = _tails(df[bad], delta[bad], crit[bad])
+    return power
+
+
 def _two_sided_power(
     effect_size: np.ndarray, n1: np.ndarray, n2: np.ndarray, alpha: np.ndarray
 ) -> np.ndarray:
@@ -222,11 +248,11 @@ def _two_sided_power(
     size = flat[0].size
     workers = min(os.cpu_count() or 1, 4)
     if size < _PARALLEL_CELLS or workers == 1:
-        return _tails(*flat).reshape(shape)
+        return _power_cells(*flat).reshape(shape)
     bounds = np.linspace(0, size, workers + 1).astype(int)
     pieces = [[a[lo:hi] for a in flat] for lo, hi in itertools.pairwise(bounds)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(lambda piece: _tails(*piece), pieces))
+        parts = list(pool.map(lambda piece: _power_cells(*piece), pieces))
     return np.concatenate(parts).reshape(shape)
 
 

@@ -246,6 +246,19 @@ def test_implied_correlation_reports_when_no_r_reproduces_p():
         _ = implied.correlation
 
 
+@pytest.mark.filterwarnings("error")
+def test_implied_correlation_where_p_underflows_near_r_one():
+    # 500 per arm, SDs 1, difference in change 2: near r = 1 the change SD √(2 − 2r)
+    # (Cochrane Handbook 6.5.2.8 with both SDs 1) is so small that p underflows to 0,
+    # which the scan must pass over without error or warning.
+    treatment, control = PrePost(500, 10, 1, 12, 1), PrePost(500, 10, 1, 10, 1)
+    implied = implied_correlation(treatment, control, reported_p=1e-100)
+    assert len(implied.roots) == 1 and implied.attainable[0] == 0.0
+    sd = math.sqrt(2 - 2 * implied.correlation)
+    check = stats.ttest_ind_from_stats(2, sd, 500, 0, sd, 500)
+    assert check.pvalue == pytest.approx(1e-100, rel=TOLERANCE["root"])
+
+
 def test_correlation_grid_covers_half_to_099():
     frame = correlation_grid(TREATMENT, CONTROL)
     assert frame["r"].min() == 0.5 and frame["r"].max() == 0.99
@@ -289,6 +302,8 @@ def test_implied_correlation_needs_exactly_one_target():
         implied_correlation(TREATMENT, CONTROL, reported_p=0.01, reported_t=2.0)
     with pytest.raises(ReanalysisError, match="reported_p"):
         implied_correlation(TREATMENT, CONTROL, reported_p=1.0)
+    with pytest.raises(ReanalysisError, match="reported_p must be at least"):
+        implied_correlation(TREATMENT, CONTROL, reported_p=1e-320)
 
 
 # --- properties ---------------------------------------------------------------------------

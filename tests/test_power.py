@@ -132,9 +132,33 @@ def test_power_where_statsmodels_returns_nan() -> None:
 
 def test_power_where_both_nctdtr_routes_fail_uses_quadrature() -> None:
     # df = 2, δ = 7.26, alpha 0.01: nctdtr(2, 7.26, −c) and its reflection are both NaN.
-    assert math.isnan(special.nctdtr(2, 7.26, stats.t.ppf(0.005, 2)))
-    got = float(power.power_grid(7.26, 2, 2, alpha=0.01))
-    assert got == pytest.approx(reference_power(7.26, 2, 2, 0.01), abs=1e-10)
+    # The grid answers through ncfdtr; the two-tail route it falls back on (where
+    # ncfdtr is NaN) integrates that tail numerically.
+    c = stats.t.isf(0.005, 2)
+    assert math.isnan(special.nctdtr(2, 7.26, -c))
+    expected = reference_power(7.26, 2, 2, 0.01)
+    assert float(power.power_grid(7.26, 2, 2, alpha=0.01)) == pytest.approx(expected, abs=1e-10)
+    two_tails = power._tails(np.array([2.0]), np.array([7.26]), np.array([c]))
+    assert two_tails[0] == pytest.approx(expected, abs=1e-10)
+
+
+def test_power_where_ncfdtr_returns_nan_uses_two_tails() -> None:
+    # n 20/20, d = 12.445 (δ = 39.35), alpha .05: scipy 1.17's ncfdtr (Boost) is NaN in a
+    # band of δ near 39 here, and so is statsmodels' power; the two-tail route answers.
+    c = stats.t.isf(0.025, 38)
+    delta = 12.445 * math.sqrt(10)
+    assert math.isnan(special.ncfdtr(1, 38, delta**2, c**2))
+    assert math.isnan(TTestIndPower().power(12.445, 20, 0.05))
+    got = float(power.power_grid(12.445, 20, 20))
+    assert got == pytest.approx(reference_power(12.445, 20, 20, 0.05), abs=1e-12)
+
+
+def test_power_far_tail_df2_matches_independent_integral() -> None:
+    # n 2/2 (df 2), d = 7212 (δ = 7212), alpha 2.59e-8, c ≈ 6214: the upper noncentral t
+    # tail 1 − nctdtr(2, 7212, c) is 0.7400160208715, 2.7e-9 from the integral (and
+    # statsmodels returns NaN); the single noncentral F evaluation agrees to about 1e-13.
+    got = float(power.power_grid(7212, 2, 2, alpha=2.59e-8))
+    assert got == pytest.approx(reference_power(7212, 2, 2, 2.59e-8), abs=1e-11)
 
 
 def test_minimum_detectable_effect_where_statsmodels_solver_is_wrong() -> None:
