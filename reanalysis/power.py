@@ -554,7 +554,7 @@ def _pooled(values: tuple[float, float], weights: tuple[float, float]) -> float:
     return (values[0] * weights[0] + values[1] * weights[1]) / (weights[0] + weights[1])
 
 
-def _pooled_sd(analysis: str, treatment: PrePost, control: PrePost, r: float) -> float:
+def pooled_analysis_sd(analysis: str, treatment: PrePost, control: PrePost, r: float) -> float:
     """Pooled SD of the analysed quantity: per-arm SDs (:func:`analysis_sd`) pooled on n − 1."""
     variances = tuple(
         analysis_sd(analysis, arm.baseline_sd, arm.followup_sd, r) ** 2
@@ -619,7 +619,7 @@ def trial_power_analysis(
     powers, mdes, sizes = [], [], []
     for r in correlations:
         for analysis in ANALYSES:
-            sd = _pooled_sd(analysis, treatment, control, r)
+            sd = pooled_analysis_sd(analysis, treatment, control, r)
             for pct in differences_pct:
                 difference = pct / 100 * abs(baseline_mean)
                 p = _scalar_power(difference / sd, n_t, n_c, alpha)
@@ -632,7 +632,7 @@ def trial_power_analysis(
                 )
     for r in sample_size_correlations:
         for analysis in ANALYSES:
-            sd = _pooled_sd(analysis, treatment, control, r)
+            sd = pooled_analysis_sd(analysis, treatment, control, r)
             for target in target_powers:
                 size = sample_size_per_group(observed / sd, target, alpha)
                 n = size.n_per_group

@@ -377,12 +377,7 @@ def power_analyses(
         n_grid = np.arange(CURVE_N_MIN, CURVE_N_MAX + 1)
         curves = []
         for r in sample_size_r:
-            sd = power.analysis_sd("change", treatment.baseline_sd, treatment.followup_sd, r)
-            sd_c = power.analysis_sd("change", control.baseline_sd, control.followup_sd, r)
-            pooled_sd = math.sqrt(
-                ((treatment.n - 1) * sd**2 + (control.n - 1) * sd_c**2)
-                / (treatment.n + control.n - 2)
-            )
+            pooled_sd = power.pooled_analysis_sd("change", treatment, control, r)
             for pct in POWER_DIFFERENCES_PCT:
                 d = pct / 100 * analysis.baseline_mean / pooled_sd
                 curves.append(
