@@ -38,6 +38,7 @@ from typing import Any
 
 from scipy import stats
 
+from reanalysis.effects import between_arm_effects
 from reanalysis.errors import ReanalysisError
 
 PRIOR_NAMES = ("skeptical", "neutral", "enthusiastic")
@@ -200,8 +201,6 @@ DEFAULT_THRESHOLD_FRACTION = 0.01
 
 
 def _comparison(trial: Any, outcome: str, r: float | None, study: str | None) -> Any:
-    from reanalysis.effects import between_arm_effects
-
     effects = between_arm_effects(trial, outcome, r=r, study=study)
     pairs = [c for c in effects.comparisons if c.kind == "treatment_vs_control"]
     if len(pairs) != 1:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,14 @@ import pandas as pd
 from scipy import optimize, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
+from reanalysis.effects import (
+    MEASUREMENT_OF_OUTCOME,
+    between_arm_effects,
+    difference_in_change,
+    dppc2,
+    plausible_correlation,
+    smcr_difference,
+)
 from reanalysis.errors import ReanalysisError
 
 METHODS = ("dl", "pm", "reml")
@@ -490,8 +498,6 @@ def _chosen_study(trial: Any, outcome: str, prefer: Sequence[str]) -> str | None
 
 def default_correlation(outcome: str) -> float:
     """Midpoint of the outcome's judged plausible r range (:mod:`reanalysis.effects`)."""
-    from reanalysis.effects import MEASUREMENT_OF_OUTCOME, plausible_correlation
-
     if outcome not in MEASUREMENT_OF_OUTCOME:
         raise ReanalysisError(f"no plausible correlation is recorded for {outcome!r}; give r")
     plausible = plausible_correlation(MEASUREMENT_OF_OUTCOME[outcome])
@@ -507,10 +513,6 @@ def _between_arm_study_effects(
     among the comparisons so that it is not counted twice (Cochrane Handbook v6.4,
     section 23.3.4); means and SDs are unchanged.
     """
-    from dataclasses import replace
-
-    from reanalysis.effects import between_arm_effects, difference_in_change, dppc2, smcr_difference
-
     effects = between_arm_effects(trial, outcome, week, r=r, study=study)
     pairs = [c for c in effects.comparisons if c.kind == "treatment_vs_control"]
     sharing = {c.control.arm: sum(p.control.arm == c.control.arm for p in pairs) for c in pairs}
