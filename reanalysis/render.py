@@ -36,7 +36,10 @@ def fmt(value: float | None, digits: int = 3) -> str:
         return "yes" if value else "no"
     if isinstance(value, int):
         return str(value)
-    return f"{value:.{digits}g}"
+    # '#' keeps trailing zeros (-0.0130 beside -0.0472); a bare trailing point is dropped,
+    # and large numbers are printed whole rather than in exponent form.
+    text = f"{value:#.{digits}g}"
+    return f"{value:.0f}" if "e+" in text else text.removesuffix(".")
 
 
 def fmt_p(p: float) -> str:
@@ -1010,6 +1013,7 @@ tr.verdict-supported-with-caveats td{background:#fff4d6}
 tr.verdict-not-supported-by-the-cited-data td{background:#fde9d6}
 tr.verdict-not-checkable-from-published-numbers td{background:#eceff1}
 code{background:#f3f3f3;padding:0 .2rem}
+nav ol{columns:2;font-size:.9rem}.top{font-size:.8rem;text-align:right;margin:1.5rem 0 0}
 .finding{border-left:4px solid #0173b2;padding:.2rem .8rem;margin:.6rem 0}
 """
 
@@ -1018,14 +1022,29 @@ def _e(text: str) -> str:
     return html_lib.escape(text, quote=True)
 
 
+def _anchor(text: str) -> str:
+    """A stable id for a heading: lower case, words joined by hyphens."""
+    words = "".join(c if c.isalnum() else " " for c in text.lower()).split()
+    return "-".join(words)
+
+
 def html(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
     figures = {f.name: f for f in drawn}
+    blocks = document(results)
+    sections = [b.text for b in blocks if b.kind == "h2"]
+    contents = "".join(f'<li><a href="#{_anchor(text)}">{_e(text)}</a></li>' for text in sections)
     body: list[str] = []
-    for block in document(results):
-        if block.kind in ("h1", "h2", "h3"):
+    for block in blocks:
+        if block.kind == "h2":
+            if not body[-1].startswith("<nav"):
+                body.append('<p class="top"><a href="#contents">contents ↑</a></p>')
+            body.append(f'<h2 id="{_anchor(block.text)}">{_e(block.text)}</h2>')
+        elif block.kind in ("h1", "h3"):
             body.append(f"<{block.kind}>{_e(block.text)}</{block.kind}>")
         elif block.kind == "p":
             body.append(f"<p>{_e(block.text)}</p>")
+            if len(body) == 2:
+                body.append(f'<nav id="contents"><ol>{contents}</ol></nav>')
         elif block.kind == "note":
             body.append(f'<p class="note">{_e(block.text)}</p>')
         elif block.kind == "li":
