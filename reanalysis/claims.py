@@ -28,8 +28,6 @@ Rules, in the order a reader meets them in ``claims.toml``:
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 import tomllib
@@ -115,14 +113,9 @@ class ClaimVerdict:
 
 @dataclass(frozen=True)
 class AuditData:
-    """Everything an audit reads: trials by file stem, studies, claims and parameters.
-
-    ``printed`` keeps each trial file's cells as printed, by file stem and line, so that
-    checks can use the precision the source printed.
-    """
+    """Everything an audit reads: trials by file stem, studies, claims and parameters."""
 
     trials: dict[str, Trial]
-    printed: dict[str, dict[int, dict[str, str]]]
     studies: dict[str, Study]
     claims: tuple[dict[str, Any], ...]
     references: tuple[dict[str, Any], ...]
@@ -136,18 +129,6 @@ class AuditData:
 _CLAIM_KEYS = ("id", "section", "claim", "kind", "check")
 _REFERENCE_KEYS = ("position", "authors", "title", "journal", "volume", "issue", "year", "pages")
 _PARAMETER_KEYS = ("significance_level", "baseline_extreme_p", "material_share")
-
-
-def _printed_cells(path: Path) -> dict[int, dict[str, str]]:
-    """Cells of a trial CSV as text, keyed by line number as in :func:`load_trial`."""
-    reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
-    records = [(reader.line_num, record) for record in reader]
-    header = [column.strip() for column in records[0][1]]
-    return {
-        line: dict(zip(header, (v.strip() for v in record), strict=True))
-        for line, record in records[1:]
-        if any(v.strip() for v in record)
-    }
 
 
 def load_audit_data(data_dir: str | Path) -> AuditData:
@@ -186,7 +167,6 @@ def load_audit_data(data_dir: str | Path) -> AuditData:
     trials = {p.stem: load_trial(p) for p in sorted(data_dir.glob("*.csv"))}
     return AuditData(
         trials=trials,
-        printed={name: _printed_cells(trial.path) for name, trial in trials.items()},
         studies=load_studies(data_dir / STUDIES_FILE),
         claims=claims,
         references=references,
@@ -235,8 +215,9 @@ def study_ref(study: Study) -> str:
     return f"{STUDIES_FILE} [{study.id}]" + (f" ({tail})" if tail else "")
 
 
-def _decimals(data: AuditData, trial: Trial, m: Measurement, column: str) -> int:
-    return printed_decimals(data.printed[trial.name][m.row][column])
+def _decimals(m: Measurement, column: str) -> int:
+    """Decimals the paper printed for the row's mean, SD or SE."""
+    return printed_decimals(getattr(m, f"printed_{column}"))
 
 
 def _value(m: Measurement) -> str:
@@ -326,7 +307,6 @@ def sd_check(data: AuditData, trial: Trial, m: Measurement) -> CheckResult | Non
 
 
 def cross_report_checks(
-    data: AuditData,
     trial: Trial,
     m: Measurement,
     other: Measurement,
@@ -342,10 +322,10 @@ def cross_report_checks(
         result = cross_report_agreement(
             getattr(m, column),
             m.unit,
-            _decimals(data, trial, m, column),
+            _decimals(m, column),
             getattr(other, column),
             other.unit,
-            _decimals(data, trial, other, column),
+            _decimals(other, column),
             m.outcome,
         )
         results.append(
@@ -361,19 +341,19 @@ def cross_report_checks(
     return results
 
 
-def _cross_checks(data: AuditData, trial: Trial, m: Measurement) -> list[CheckResult]:
+def _cross_checks(trial: Trial, m: Measurement) -> list[CheckResult]:
     """The row against the same arm, outcome and week in other reports of the cohort."""
     return [
         result
         for other in trial.rows
         if (other.outcome, other.arm, other.week) == (m.outcome, m.arm, m.week)
         and other.study != m.study
-        for result in cross_report_checks(data, trial, m, other)
+        for result in cross_report_checks(trial, m, other)
     ]
 
 
 def within_arm_p_check(
-    data: AuditData, trial: Trial, before: Measurement, after: Measurement, result: ReportedResult
+    before: Measurement, after: Measurement, result: ReportedResult
 ) -> CheckResult:
     """A reported within-arm p set against the paired t-test on two rows of one arm.
 
@@ -387,7 +367,7 @@ def within_arm_p_check(
         result.value,
         _plausible(before.outcome),
         p_decimals=_p_decimals(result.value),
-        mean_decimals=_decimals(data, trial, before, "mean"),
+        mean_decimals=_decimals(before, "mean"),
     )
 
 
@@ -443,7 +423,7 @@ def _table_value(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
             sources=row_sources(trial, list(rows)),
         )
     m = matches[0]
-    checks = [c for c in (sd_check(data, trial, m), *_cross_checks(data, trial, m)) if c]
+    checks = [c for c in (sd_check(data, trial, m), *_cross_checks(trial, m)) if c]
     sources = [f"{row_ref(trial, m)} ({m.source})", *(s for c in checks for s in c.sources)]
     if m.week != week:
         at_label = [r for r in rows if r.week == week]
@@ -684,7 +664,7 @@ def _direction(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
                 claim["from_week"],
                 claim["to_week"],
             ):
-                check = within_arm_p_check(data, trial, before, after, result)
+                check = within_arm_p_check(before, after, result)
                 checks.append(_with_sources(check, tuple(sources[:2])))
             else:
                 others.append(described)

@@ -153,7 +153,7 @@ def _reported_p(data: AuditData, study: Study, result: ReportedResult) -> CheckR
         return _cannot_tell(name, f"{printed}: {why}", (trial.path.name, *published))
     pairs = [(rows[from_week], rows[week]) for rows in by_arm.values()]
     if kind == "within_arm_p":
-        check = within_arm_p_check(data, trial, *pairs[0], result)
+        check = within_arm_p_check(*pairs[0], result)
     else:
         check = between_arm_p_check(pairs[0], pairs[1], result)
     rows = [m for pair in pairs for m in pair]
@@ -204,7 +204,7 @@ def _baseline_checks(data: AuditData) -> list[CheckResult]:
 # --- c. one cohort in two reports -------------------------------------------------------
 
 
-def _cross_pair(data: AuditData, trial: Trial, a: Measurement, b: Measurement) -> list[CheckResult]:
+def _cross_pair(trial: Trial, a: Measurement, b: Measurement) -> list[CheckResult]:
     label = f"{a.study} vs {b.study}, {a.arm}, {a.outcome}, week {_week(a.week)}"
     sources = row_sources(trial, [a, b])
     if not _convertible(a.outcome, a.unit, b.unit):
@@ -232,7 +232,7 @@ def _cross_pair(data: AuditData, trial: Trial, a: Measurement, b: Measurement) -
         ]
     checks = [
         replace(check, name=f"{check.name}: {label}")
-        for check in cross_report_checks(data, trial, a, b, columns)
+        for check in cross_report_checks(trial, a, b, columns)
     ]
     return checks + spread
 
@@ -243,7 +243,7 @@ def _cross_report_checks(data: AuditData) -> list[CheckResult]:
         for a, b in combinations(trial.rows, 2):
             same = (a.arm, a.outcome, a.week) == (b.arm, b.outcome, b.week)
             if same and a.study != b.study:
-                results += _cross_pair(data, trial, a, b)
+                results += _cross_pair(trial, a, b)
     return results
 
 

@@ -349,7 +349,7 @@ def reported_reanalyses(
 
 
 def power_analyses(
-    trials: dict[str, Trial], reanalyses: list[dict[str, Any]], data_dir: Path
+    trials: dict[str, Trial], reanalyses: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Design power, MDE and next-trial n for each treatment-vs-control reanalysis.
 
@@ -583,7 +583,7 @@ def build_results(data_dir: Path, command: str = "reanalysis report") -> dict[st
     results: dict[str, Any] = {
         "effects": effect_records(trials, data_dir),
         "reported_reanalyses": reanalyses,
-        "power": power_analyses(trials, reanalyses, data_dir),
+        "power": power_analyses(trials, reanalyses),
         "bayes": bayes_records(trials, reanalyses),
         "synthesis": synthesis_records(trials, studies),
         "consistency": consistency_records(data_dir),

@@ -51,7 +51,11 @@ TEXT_COLUMNS = ("study", "arm", "outcome", "unit", "timepoint", "source")
 
 @dataclass(frozen=True)
 class Measurement:
-    """One row of a trial file: an arm's mean and SD of one outcome at one timepoint."""
+    """One row of a trial file: an arm's mean and SD of one outcome at one timepoint.
+
+    ``printed_mean``, ``printed_sd`` and ``printed_se`` keep the cells as the file gives
+    them, so that checks can use the precision the paper printed (1.180, not 1.18).
+    """
 
     study: str
     arm: str
@@ -71,6 +75,7 @@ class Measurement:
     row: int
     printed_mean: str = ""
     printed_sd: str = ""
+    printed_se: str = ""
 
     @property
     def printed(self) -> str:
@@ -292,6 +297,7 @@ def _parse_row(fields: dict[str, str], where: str, line: int) -> Measurement:
         row=line,
         printed_mean=fields["mean"],
         printed_sd=fields["sd"],
+        printed_se=fields.get("se", ""),
     )
 
 
