@@ -35,17 +35,20 @@ def test_hand_worked_update():
     # Prior N(0, 2²), estimate 3 with SE 1. By hand: precision 1/4 + 1 = 5/4, so the
     # posterior variance is 4/5 and its mean (0·1/4 + 3·1)/(5/4) = 12/5.
     posterior = normal_posterior(3.0, 1.0, 0.0, 2.0, threshold=1.0)
-    assert posterior.posterior_mean == pytest.approx(12 / 5, rel=1e-15)
-    assert posterior.posterior_sd == pytest.approx(math.sqrt(4 / 5), rel=1e-15)
+    assert posterior.posterior_mean == pytest.approx(12 / 5, rel=TOLERANCE["ulps"])
+    assert posterior.posterior_sd == pytest.approx(math.sqrt(4 / 5), rel=TOLERANCE["ulps"])
     # P(θ < 0) = Φ(−(12/5)/√(4/5)) = Φ(−6/√5)
-    assert posterior.p_below_zero == pytest.approx(stats.norm.cdf(-6 / math.sqrt(5)), rel=1e-12)
+    assert posterior.p_below_zero == pytest.approx(
+        stats.norm.cdf(-6 / math.sqrt(5)), rel=TOLERANCE["float"]
+    )
     # P(θ < −1) = Φ(−(1 + 12/5)/√(4/5)) = Φ(−17/(2√5))
     assert posterior.p_below_threshold == pytest.approx(
-        stats.norm.cdf(-17 / (2 * math.sqrt(5))), rel=1e-12
+        stats.norm.cdf(-17 / (2 * math.sqrt(5))), rel=TOLERANCE["float"]
     )
-    # 95% interval 12/5 ± 1.959964·√(4/5)
+    # 95% interval 12/5 ± z·√(4/5), z = Φ⁻¹(0.975) = 1.959964
+    z = stats.norm.ppf(0.975)
     assert posterior.credible_interval() == pytest.approx(
-        (12 / 5 - 1.959963984540054 * math.sqrt(0.8), 12 / 5 + 1.959963984540054 * math.sqrt(0.8))
+        (12 / 5 - z * math.sqrt(0.8), 12 / 5 + z * math.sqrt(0.8)), rel=TOLERANCE["float"]
     )
 
 
@@ -73,8 +76,8 @@ def test_update_matches_numerical_integration():
 )
 def test_flat_prior_returns_the_likelihood(estimate, se, prior_mean):
     posterior = normal_posterior(estimate, se, prior_mean, math.inf, threshold=1.0)
-    assert posterior.posterior_mean == pytest.approx(estimate, rel=1e-15, abs=1e-300)
-    assert posterior.posterior_sd == pytest.approx(se, rel=1e-15)
+    assert posterior.posterior_mean == pytest.approx(estimate, rel=TOLERANCE["ulps"], abs=1e-300)
+    assert posterior.posterior_sd == pytest.approx(se, rel=TOLERANCE["ulps"])
     assert posterior.to_dict()["prior_sd"] is None
 
 
@@ -84,12 +87,16 @@ def test_named_priors_meet_their_stated_definitions():
     enthusiastic = named_prior("enthusiastic", threshold)
     neutral = named_prior("neutral", threshold)
     assert skeptical.mean == 0
-    assert stats.norm.cdf(-threshold, 0, skeptical.sd) == pytest.approx(0.05, rel=1e-12)
+    assert stats.norm.cdf(-threshold, 0, skeptical.sd) == pytest.approx(
+        0.05, rel=TOLERANCE["float"]
+    )
     assert enthusiastic.mean == -threshold
-    assert stats.norm.sf(0, -threshold, enthusiastic.sd) == pytest.approx(0.05, rel=1e-12)
+    assert stats.norm.sf(0, -threshold, enthusiastic.sd) == pytest.approx(
+        0.05, rel=TOLERANCE["float"]
+    )
     assert neutral.mean == 0
     outside = 2 * stats.norm.cdf(-5 * threshold, 0, neutral.sd)
-    assert outside == pytest.approx(0.05, rel=1e-12)
+    assert outside == pytest.approx(0.05, rel=TOLERANCE["float"])
 
 
 def test_parse_prior():
@@ -132,15 +139,17 @@ def test_burnett2009_flat_prior_gives_the_change_score_likelihood():
     trial = load_trial(BURNETT)
     posterior = trial_posterior(trial, "pa_spine_bmd", "0,inf", r=0.95)
     estimate, se = _hand_difference_in_change(0.95)
-    assert posterior.posterior_mean == pytest.approx(estimate, rel=1e-12)
-    assert posterior.posterior_sd == pytest.approx(se, rel=1e-12)
+    assert posterior.posterior_mean == pytest.approx(estimate, rel=TOLERANCE["float"])
+    assert posterior.posterior_sd == pytest.approx(se, rel=TOLERANCE["float"])
 
 
 def test_burnett2009_default_threshold_is_one_percent_of_baseline():
     trial = load_trial(BURNETT)
     posterior = trial_posterior(trial, "pa_spine_bmd", "skeptical", r=0.95)
     # n-weighted baseline mean of the two arms (33 × 1.121 + 36 × 1.180) / 69 g/cm².
-    assert posterior.threshold == pytest.approx(0.01 * (33 * 1.121 + 36 * 1.180) / 69, rel=1e-12)
+    assert posterior.threshold == pytest.approx(
+        0.01 * (33 * 1.121 + 36 * 1.180) / 69, rel=TOLERANCE["float"]
+    )
 
 
 def test_burnett2009_probabilities_rise_with_r():
@@ -166,7 +175,9 @@ def test_cli_bayes_json(capsys):
     keys |= {"p_below_threshold", "prior_mean", "prior_sd", "threshold"}
     assert keys <= set(records[0])
     single = trial_posterior(load_trial(BURNETT), "pa_spine_bmd", "neutral", r=0.95)
-    assert records[1]["posterior_mean"] == pytest.approx(single.posterior_mean, rel=1e-12)
+    assert records[1]["posterior_mean"] == pytest.approx(
+        single.posterior_mean, rel=TOLERANCE["float"]
+    )
 
 
 def test_cli_bayes_bad_input(capsys):

@@ -47,12 +47,15 @@ def test_printed_decimals_keep_trailing_zeros() -> None:
 def test_rounding_interval_is_half_a_unit_in_the_last_digit() -> None:
     # 11.2 printed to 1 decimal stands for 11.15 to 11.25.
     low, high = rounding_interval(11.2, 1)
-    assert low == pytest.approx(11.15) and high == pytest.approx(11.25)
+    assert low == pytest.approx(11.15, rel=TOLERANCE["float"])
+    assert high == pytest.approx(11.25, rel=TOLERANCE["float"])
 
 
 def test_reported_p_interval() -> None:
     # "P = 0.0014" admits 0.00135 to 0.00145; "P < 0.0001" admits (0, 0.0001].
-    assert reported_p_interval("=", 0.0014, 4) == pytest.approx((0.00135, 0.00145))
+    assert reported_p_interval("=", 0.0014, 4) == pytest.approx(
+        (0.00135, 0.00145), rel=TOLERANCE["float"]
+    )
     assert reported_p_interval("<", 0.0001, 4) == (0.0, 0.0001)
     with pytest.raises(ReanalysisError, match="relation"):
         reported_p_interval(">", 0.05, 2)
@@ -169,7 +172,7 @@ def test_burnett2009_estradiol_within_arm_p_needs_r_above_closed_form() -> None:
     t_star = stats.t.isf(0.00005, 32)
     r_closed = 1 - (3 * math.sqrt(33) / t_star) ** 2 / 32
     result = recompute_within_arm_p(PrePost(33, 15, 4, 12, 4), "<", 0.0001, WIDE)
-    assert result.numbers["r_low_printed"] == pytest.approx(r_closed, rel=TOLERANCE["root"] * 1e3)
+    assert result.numbers["r_low_printed"] == pytest.approx(r_closed, rel=TOLERANCE["root"])
     assert result.verdict == "consistent"
 
 
@@ -179,7 +182,7 @@ def test_within_arm_rounding_widens_the_r_range() -> None:
     t_star = stats.t.isf(0.00005, 32)
     r_closed = 1 - (4 * math.sqrt(33) / t_star) ** 2 / 32
     result = recompute_within_arm_p(PrePost(33, 15, 4, 12, 4), "<", 0.0001, WIDE, mean_decimals=0)
-    assert result.numbers["r_low"] == pytest.approx(r_closed, rel=TOLERANCE["root"] * 1e3)
+    assert result.numbers["r_low"] == pytest.approx(r_closed, rel=TOLERANCE["root"])
 
 
 def test_unattainable_within_arm_p_is_inconsistent() -> None:
@@ -207,7 +210,7 @@ def test_burnett2009_between_arm_p_implies_r_near_097() -> None:
         DXA,
         p_decimals=4,
     )
-    assert result.numbers["implied_r"] == pytest.approx(r_closed, rel=1e-7)
+    assert result.numbers["implied_r"] == pytest.approx(r_closed, rel=TOLERANCE["root"])
     assert result.numbers["r_low"] < r_closed < result.numbers["r_high"]
     assert result.verdict == "consistent"
 

@@ -238,13 +238,14 @@ def test_changed_p_value_becomes_inconsistent(tmp_path) -> None:
 
 def test_burnett2009_baseline_bmd_p_0_092(shipped) -> None:
     # 1.121 ± 0.141 (n 33) vs 1.180 ± 0.145 (n 36), PMID 19820017: difference −0.059,
-    # pooled SD √((32·0.141² + 35·0.145²)/67) = 0.1431, SE 0.1431·√(1/33 + 1/36) =
-    # 0.0345, t ≈ −1.71 on 67 df, p ≈ 0.092: a chance imbalance.
+    # pooled variance (32·0.019881 + 35·0.021025)/67 = 1.372067/67 = 0.020479, SE
+    # √(0.020479·(1/33 + 1/36)) = √(0.020479·0.058081) = 0.034488, t = −0.059/0.034488 =
+    # −1.7107 on 67 df, p ≈ 0.092: a chance imbalance.
     expected = stats.ttest_ind_from_stats(1.121, 0.141, 33, 1.180, 0.145, 36)
     check = shipped["baseline_balance: burnett2009, anastrozole vs placebo, pa_spine_bmd, week 0"]
     assert close(check.numbers["difference"], -0.059, "hand_worked")
     assert close(check.numbers["pvalue"], expected.pvalue, "independent")
-    assert abs(check.numbers["statistic"] - -1.71) < 0.005
+    assert close(check.numbers["statistic"], -1.7107, "hand_worked")
     assert check.verdict == "consistent"
 
 

@@ -10,10 +10,9 @@ import pytest
 from reanalysis import bayes, claims, consistency, effects, power
 from reanalysis.results import build_results, normalize
 from reanalysis.trials import load_trial
+from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-# results.json stores floats to 12 significant digits.
-STORED = 1e-11
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +23,7 @@ def results() -> dict:
 def _same(stored, fresh) -> None:
     fresh = normalize(fresh)
     if isinstance(stored, float) or isinstance(fresh, float):
-        assert stored == pytest.approx(fresh, rel=STORED, abs=1e-300)
+        assert stored == pytest.approx(fresh, rel=TOLERANCE["results_json"], abs=1e-300)
     elif isinstance(stored, dict):
         for key, value in fresh.items():
             _same(stored[key], value)
@@ -97,7 +96,9 @@ def test_headline_implied_r_matches_an_independent_computation(results: dict) ->
 
     expected = optimize.brentq(lambda r: p_of_r(r) - 0.0014, 0.5, 0.999, xtol=1e-14)
     headline = next(x for x in results["reported_reanalyses"] if x["id"] == "bmd_change_vs_placebo")
-    assert headline["implied"]["change"]["implied_r"] == pytest.approx(expected, rel=1e-9)
+    assert headline["implied"]["change"]["implied_r"] == pytest.approx(
+        expected, rel=TOLERANCE["root"]
+    )
 
 
 def test_power_equals_trial_power_analysis(results: dict) -> None:

@@ -30,4 +30,24 @@ TOLERANCE: dict[str, float] = {
     # statsmodels' solve_power stops brentq_expanding at its default xtol=1e-5 (absolute,
     # on n or d), so its roots are only that close to the exact ones.
     "statsmodels_solve": 1e-5,
+    # The same closed form evaluated by the test and the package in nearly the same order:
+    # a few units in the last place of a double, whose epsilon is 2.2e-16 (relative).
+    "ulps": 1e-15,
+    # The same quantity by plain floating-point arithmetic in a different order, or through
+    # scipy's normal/t distribution functions; also the absolute floor for a probability or
+    # an effect of order one that may be exactly zero (relative, or absolute on such values).
+    "float": 1e-12,
+    # A probability from the power module against the quadrature in test_power's
+    # reference_power (quad with epsabs=1e-14); the largest observed gap is 1.6e-13
+    # (absolute, on a probability).
+    "quadrature": 1e-12,
+    # An algebraic identity (swapping arms, rescaling the unit) checked on hypothesis'
+    # random arms, where the change SD √(SD0² + SD1² − 2r·SD0·SD1) can nearly cancel and
+    # cost several digits (relative).
+    "identity": 1e-9,
+    # A p-value after rescaling the unit by up to 1e3: the last-digit change in t is
+    # amplified in the relative error of a far-tail p, roughly by t² (relative).
+    "rescaled_p": 1e-7,
+    # results.json stores floats to 12 significant digits (relative).
+    "results_json": 1e-11,
 }
