@@ -221,7 +221,7 @@ def _decimals(m: Measurement, column: str) -> int:
 
 
 def _value(m: Measurement) -> str:
-    return f"{m.mean:g} ± {m.sd:g} {m.unit} at {m.timepoint}"
+    return f"{m.printed} {m.unit} at {m.timepoint}"
 
 
 def _verdict(caveats: list[str]) -> Verdict:

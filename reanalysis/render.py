@@ -48,7 +48,13 @@ def fmt_p(p: float) -> str:
 
 
 def fmt_fixed(value: float, decimals: int) -> str:
+    """A mean or a difference of means, to the decimals the source printed."""
     return f"{value:.{decimals}f}"
+
+
+def _mean(record: dict[str, Any], key: str, precision: dict[str, Any] | None = None) -> str:
+    """``record[key]`` to the printed decimals of ``precision`` (default: the record)."""
+    return fmt_fixed(record[key], (precision or record)["decimals"])
 
 
 def _unit(unit: str) -> str:
@@ -93,13 +99,13 @@ def _effect_blocks(results: dict[str, Any]) -> list[Block]:
                     f"{e['n_treatment']} / {e['n_control']}"
                     + (" (assumed)" if e.get("treatment_n_assumed") else ""),
                     f"{fmt(e['r'])} ({e['r_source']})",
-                    f"{fmt(e['md_change'])} {unit} ({_ci_of(e, 'md_change')})",
+                    f"{_mean(e, 'md_change')} {unit} ({_ci_of(e, 'md_change')})",
                     f"{fmt_p(e['p_change'])} / {fmt_p(e['p_change_welch'])}",
                     f"{fmt(e['ancova_estimate'])} ({_ci_of(e, 'ancova')}); "
                     f"p {fmt_p(e['p_ancova'])}",
-                    f"{fmt(e['final_difference_ignoring_baseline'])}; "
+                    f"{_mean(e, 'final_difference_ignoring_baseline')}; "
                     f"p {fmt_p(e['p_final_ignoring_baseline'])}",
-                    f"{fmt(e['baseline_difference'])}; p {fmt_p(e['p_baseline'])}",
+                    f"{_mean(e, 'baseline_difference')}; p {fmt_p(e['p_baseline'])}",
                     f"{fmt(e['dppc2'])} ({_ci_of(e, 'dppc2')})",
                     _lines(e),
                 )
@@ -133,8 +139,8 @@ def _effect_blocks(results: dict[str, Any]) -> list[Block]:
                 e["treatment"],
                 f"{e['outcome']} ({_unit(e['unit'])})",
                 f"week {e['week']:g}",
-                f"{fmt(e['treatment_baseline_mean'])} → {fmt(e['treatment_followup_mean'])}",
-                f"{fmt(e['treatment_mean_change'])} ({_ci_of(e, 'treatment_change')})",
+                f"{_mean(e, 'treatment_baseline_mean')} → {_mean(e, 'treatment_followup_mean')}",
+                f"{_mean(e, 'treatment_mean_change')} ({_ci_of(e, 'treatment_change')})",
                 f"{e['treatment_percent_change']:+.1f}%",
                 f"{fmt(e['r'])} ({e['r_source']})",
                 fmt_p(e["treatment_p_within"]),
@@ -187,8 +193,8 @@ def _reanalysis_blocks(results: dict[str, Any]) -> list[Block]:
                 f"{x['reported_test']}). Arms {x['arms'][0]} (n {x['n'][0]}) and "
                 f"{x['arms'][1]} (n {x['n'][1]})"
                 + (", n assumed" if x["n_assumed"] else "")
-                + f"; mean change {fmt(x['mean_change'][0])} and "
-                + f"{fmt(x['mean_change'][1])} {unit}.",
+                + f"; mean change {fmt_fixed(x['mean_change'][0], x['decimals'])} and "
+                + f"{fmt_fixed(x['mean_change'][1], x['decimals'])} {unit}.",
             )
         )
         rows = []
@@ -213,7 +219,7 @@ def _reanalysis_blocks(results: dict[str, Any]) -> list[Block]:
                     rows=(
                         (
                             "difference in change (t-test)",
-                            f"{fmt(at['md_change'])} {unit} ({_ci(*at['md_change_ci'])})",
+                            f"{_mean(at, 'md_change', x)} {unit} ({_ci(*at['md_change_ci'])})",
                             fmt_p(at["p_change"]),
                         ),
                         (
@@ -223,12 +229,12 @@ def _reanalysis_blocks(results: dict[str, Any]) -> list[Block]:
                         ),
                         (
                             "final values, ignoring baseline",
-                            f"{fmt(at['final_difference_ignoring_baseline'])} {unit}",
+                            f"{_mean(at, 'final_difference_ignoring_baseline', x)} {unit}",
                             fmt_p(at["p_final_ignoring_baseline"]),
                         ),
                         (
                             "baseline difference between randomized arms",
-                            f"{fmt(at['baseline_difference'])} {unit}",
+                            f"{_mean(at, 'baseline_difference', x)} {unit}",
                             fmt_p(at["p_baseline"]),
                         ),
                         (
@@ -385,7 +391,7 @@ def _power_blocks(results: dict[str, Any]) -> list[Block]:
             Block(
                 "p",
                 f"Men per arm a new trial needs to detect the observed difference in change, "
-                f"{fmt(x['observed_difference'])} {unit} ({x['observed_difference_pct']:.2f}% of "
+                f"{fmt_fixed(x['observed_difference'], x['decimals'])} {unit} ({x['observed_difference_pct']:.2f}% of "
                 "baseline). A published effect tends to overestimate the true one, so these "
                 "numbers are optimistic.",
             )
@@ -693,7 +699,7 @@ def _summary_blocks(results: dict[str, Any]) -> list[Block]:
         )
         sentence = (
             f"{x['study']}, {x['outcome']} ({x['comparison']}): mean change "
-            f"{fmt(x['mean_change'][0])} {unit} ({x['arms'][0]}) vs {fmt(x['mean_change'][1])} "
+            f"{fmt_fixed(x['mean_change'][0], x['decimals'])} {unit} ({x['arms'][0]}) vs {fmt_fixed(x['mean_change'][1], x['decimals'])} "
             f"{unit} ({x['arms'][1]})"
         )
         if effect and effect.get("treatment_percent_change") is not None:
@@ -711,9 +717,9 @@ def _summary_blocks(results: dict[str, Any]) -> list[Block]:
         at = x.get("at_implied_r")
         if at:
             sentence += (
-                f" At that r the difference in change is {fmt(at['md_change'])} {unit} "
+                f" At that r the difference in change is {_mean(at, 'md_change', x)} {unit} "
                 f"(95% CI {_ci(*at['md_change_ci'])}); the arms differed at baseline by "
-                f"{fmt(at['baseline_difference'])} {unit} (p {fmt_p(at['p_baseline'])}), and "
+                f"{_mean(at, 'baseline_difference', x)} {unit} (p {fmt_p(at['p_baseline'])}), and "
                 f"adjusting for it (ANCOVA) gives {fmt(at['ancova'])} {unit} "
                 f"(95% CI {_ci(*at['ancova_ci'])})."
             )

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from reanalysis import bayes, claims, consistency, effects, power, synthesis
+from reanalysis import bayes, checks, claims, consistency, effects, power, synthesis
 from reanalysis.errors import ReanalysisError
 from reanalysis.studies import ReportedResult, load_studies
 from reanalysis.trials import Measurement, Trial, load_trial
@@ -102,6 +102,11 @@ def provenance(rows: Iterable[Measurement], trial: Trial, data_dir: Path) -> dic
         "rows": sorted({m.row for m in rows}),
         "sources": sorted({m.source for m in rows}),
     }
+
+
+def printed_mean_decimals(rows: Iterable[Measurement]) -> int:
+    """Decimals of the most precise printed mean: differences of means are shown to it."""
+    return max(checks.printed_decimals(m.printed_mean) for m in rows)
 
 
 def sha256(path: Path) -> str:
@@ -215,7 +220,11 @@ def effect_records(trials: dict[str, Trial], data_dir: Path) -> list[dict[str, A
                             record["dppc2_ci_high"] = record["dppc2"] + half
                         arms = [a for a in (record["treatment"], record["control"]) if a]
                         rows = _rows_for(trial, study, outcome, arms, week)
-                        records.append(record | provenance(rows, trial, data_dir) | {"trial": name})
+                        records.append(
+                            record
+                            | provenance(rows, trial, data_dir)
+                            | {"trial": name, "decimals": printed_mean_decimals(rows)}
+                        )
     return records
 
 
@@ -344,6 +353,7 @@ def reported_reanalyses(
                     "rows": split.to_dict(orient="records"),
                 }
             rows = _rows_for(trial, chosen, reported.outcome, reported.arms, week)
+            record["decimals"] = printed_mean_decimals(rows)
             out.append(record | provenance(rows, trial, data_dir))
     return out
 
@@ -406,6 +416,7 @@ def power_analyses(
                 "baseline_mean": analysis.baseline_mean,
                 "observed_difference": analysis.observed_difference,
                 "observed_difference_pct": analysis.observed_difference_pct,
+                "decimals": x["decimals"],
                 "implied_r": implied,
                 "reference_r": REFERENCE_R,
                 "design_points": frame.to_dict(orient="records"),
