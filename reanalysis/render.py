@@ -391,7 +391,8 @@ def _power_blocks(results: dict[str, Any]) -> list[Block]:
             Block(
                 "p",
                 f"Men per arm a new trial needs to detect the observed difference in change, "
-                f"{fmt_fixed(x['observed_difference'], x['decimals'])} {unit} ({x['observed_difference_pct']:.2f}% of "
+                f"{_mean(x, 'observed_difference')} {unit} "
+                f"({x['observed_difference_pct']:.2f}% of "
                 "baseline). A published effect tends to overestimate the true one, so these "
                 "numbers are optimistic.",
             )
@@ -697,10 +698,10 @@ def _summary_blocks(results: dict[str, Any]) -> list[Block]:
             treatment=x["arms"][0],
             control=x["arms"][1],
         )
+        first, second = (fmt_fixed(change, x["decimals"]) for change in x["mean_change"])
         sentence = (
             f"{x['study']}, {x['outcome']} ({x['comparison']}): mean change "
-            f"{fmt_fixed(x['mean_change'][0], x['decimals'])} {unit} ({x['arms'][0]}) vs {fmt_fixed(x['mean_change'][1], x['decimals'])} "
-            f"{unit} ({x['arms'][1]})"
+            f"{first} {unit} ({x['arms'][0]}) vs {second} {unit} ({x['arms'][1]})"
         )
         if effect and effect.get("treatment_percent_change") is not None:
             sentence += (
