@@ -8,7 +8,6 @@ verdict moves. Expected verdicts come from shared/sources/trials.md §3–5.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,7 @@ import pytest
 from reanalysis.claims import Verdict, audit
 from reanalysis.cli import main
 from reanalysis.errors import ReanalysisError
-
-DATA = Path(__file__).resolve().parent.parent / "data"
+from tests.shipped import DATA, edited
 
 
 def verdicts(data_dir: Path = DATA) -> dict[str, Verdict]:
@@ -27,17 +25,6 @@ def verdicts(data_dir: Path = DATA) -> dict[str, Verdict]:
 @pytest.fixture(scope="module")
 def shipped() -> dict[str, Verdict]:
     return verdicts()
-
-
-def edited(tmp_path: Path, name: str, old: str, new: str) -> Path:
-    """A copy of data/ with one exact text replaced in one file."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    path = target / name
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur once in {name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return target
 
 
 # --- coverage and the shipped verdicts (trials.md §5) ----------------------------------------

@@ -21,24 +21,12 @@ from scipy import optimize, stats
 
 from reanalysis.consistency import consistency_checks
 from reanalysis.effects import plausible_correlation
+from tests.shipped import DATA, edited
 from tests.tolerances import TOLERANCE
-
-DATA = Path(__file__).resolve().parent.parent / "data"
 
 # Molar masses by hand from the formulas with IUPAC conventional atomic weights
 # (C 12.011, H 1.008, O 15.999): testosterone C19H28O2 = 228.209 + 28.224 + 31.998.
 TESTOSTERONE_G_PER_MOL = 288.431
-
-
-def edited(tmp_path: Path, name: str, old: str, new: str) -> Path:
-    """A copy of data/ with one exact text replaced in one file."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    path = target / name
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur once in {name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return target
 
 
 def by_name(data_dir: Path = DATA) -> dict[str, object]:
