@@ -1148,7 +1148,11 @@ def evaluate(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
 
 def audit(data_dir: str | Path) -> tuple[ClaimVerdict, ...]:
     """Every claim and every reference of ``data_dir/claims.toml``, each with its verdict."""
-    data = load_audit_data(data_dir)
+    return evaluate_all(load_audit_data(data_dir))
+
+
+def evaluate_all(data: AuditData) -> tuple[ClaimVerdict, ...]:
+    """:func:`audit` on data already loaded by :func:`load_audit_data`."""
     verdicts = [evaluate(claim, data) for claim in data.claims]
     for reference in data.references:
         verdicts.append(_reference_locator(reference, data))

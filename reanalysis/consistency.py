@@ -341,7 +341,11 @@ def _threshold_checks(data: AuditData) -> list[CheckResult]:
 
 def consistency_checks(data_dir: str | Path) -> tuple[CheckResult, ...]:
     """Every consistency check the data in ``data_dir`` allow, in a fixed order (see above)."""
-    data = load_audit_data(data_dir)
+    return checks_of(load_audit_data(data_dir))
+
+
+def checks_of(data: AuditData) -> tuple[CheckResult, ...]:
+    """:func:`consistency_checks` on data already loaded by ``claims.load_audit_data``."""
     return (
         *_reported_p_checks(data),
         *_baseline_checks(data),

@@ -27,8 +27,8 @@ from scipy import stats
 
 from reanalysis import bayes, checks, claims, consistency, effects, power, synthesis
 from reanalysis.errors import ReanalysisError
-from reanalysis.studies import ReportedResult, load_studies
-from reanalysis.trials import Measurement, Trial, load_trial
+from reanalysis.studies import ReportedResult, Study
+from reanalysis.trials import Measurement, Trial
 
 SIGNIFICANT_DIGITS = 12
 MANIFEST_PACKAGES = (
@@ -69,7 +69,6 @@ def in_sensitivity_table(r: float) -> bool:
     return r in effects.DEFAULT_CORRELATION_GRID or (r < 0.5 and round(r * 10, 9) % 1 == 0)
 
 
-CLAIMS_FILE = "claims.toml"
 
 
 def normalize(value: Any) -> Any:
@@ -154,13 +153,7 @@ def measurement_record(m: Measurement, trial: Trial, data_dir: Path) -> dict[str
     }
 
 
-def load_trials(data_dir: Path) -> dict[str, Trial]:
-    """Every ``data/*.csv``, validated, keyed by file stem."""
-    return {path.stem: load_trial(path) for path in sorted(data_dir.glob("*.csv"))}
-
-
-def study_records(data_dir: Path) -> dict[str, Any]:
-    studies = load_studies(data_dir / STUDIES_FILE)
+def study_records(studies: dict[str, Study], data_dir: Path) -> dict[str, Any]:
     records = {}
     for study_id, study in studies.items():
         fields = {k: v for k, v in study.fields.items() if k not in ("reported", "assumptions")}
@@ -430,10 +423,9 @@ def power_analyses(
 
 
 def article_table(
-    data_dir: Path, verdicts: tuple[claims.ClaimVerdict, ...]
+    audit_data: claims.AuditData, verdicts: tuple[claims.ClaimVerdict, ...]
 ) -> list[dict[str, Any]]:
     """The article's table cell by cell, beside the source row it was checked against."""
-    audit_data = claims.load_audit_data(data_dir)
     by_id = {v.id: v for v in verdicts}
     rows = []
     for claim in audit_data.claims:
@@ -568,7 +560,7 @@ def bayes_records(trials: dict[str, Trial], reanalyses: list[dict[str, Any]]) ->
     return out
 
 
-def consistency_records(data_dir: Path) -> list[dict[str, Any]]:
+def consistency_records(audit_data: claims.AuditData) -> list[dict[str, Any]]:
     """Every consistency check applied to the data, with its verdict and sources."""
     return [
         {
@@ -580,26 +572,27 @@ def consistency_records(data_dir: Path) -> list[dict[str, Any]]:
             "numbers": dict(check.numbers),
             "sources": list(check.sources),
         }
-        for check in consistency.consistency_checks(data_dir)
+        for check in consistency.checks_of(audit_data)
     ]
 
 
 def build_results(data_dir: Path, command: str = "reanalysis report") -> dict[str, Any]:
     """Compute every number of the report from ``data_dir``."""
     data_dir = Path(data_dir)
-    trials = load_trials(data_dir)
-    studies = load_studies(data_dir / STUDIES_FILE)
+    # One read of data/: trial CSVs, studies.toml and claims.toml serve every section.
+    audit_data = claims.load_audit_data(data_dir)
+    trials, studies = audit_data.trials, audit_data.studies
     reanalyses = reported_reanalyses(trials, studies, data_dir)
-    verdicts = claims.audit(data_dir)
+    verdicts = claims.evaluate_all(audit_data)
     results: dict[str, Any] = {
         "effects": effect_records(trials, data_dir),
         "reported_reanalyses": reanalyses,
         "power": power_analyses(trials, reanalyses),
         "bayes": bayes_records(trials, reanalyses),
         "synthesis": synthesis_records(trials, studies),
-        "consistency": consistency_records(data_dir),
+        "consistency": consistency_records(audit_data),
         "audit": [verdict.record() for verdict in verdicts],
-        "article_table": article_table(data_dir, verdicts),
+        "article_table": article_table(audit_data, verdicts),
         "trials": {
             name: {
                 "file": relative_name(trial.path, data_dir),
@@ -610,7 +603,7 @@ def build_results(data_dir: Path, command: str = "reanalysis report") -> dict[st
             }
             for name, trial in trials.items()
         },
-        "studies": study_records(data_dir),
+        "studies": study_records(studies, data_dir),
         "manifest": manifest(data_dir, command),
     }
     return normalize(results)
