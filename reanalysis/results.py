@@ -69,8 +69,6 @@ def in_sensitivity_table(r: float) -> bool:
     return r in effects.DEFAULT_CORRELATION_GRID or (r < 0.5 and round(r * 10, 9) % 1 == 0)
 
 
-
-
 def normalize(value: Any) -> Any:
     """Round floats to 12 significant digits, recursively; refuse NaN and infinity."""
     if isinstance(value, bool) or value is None or isinstance(value, str | int):
