@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reanalysis import figures, render
+from reanalysis.errors import ReanalysisError
 from reanalysis.results import build_results
 
 
@@ -34,8 +35,13 @@ def write_report(
 ) -> Path:
     """Compute, draw and render the report from ``data_dir`` into ``out_dir`` (all or nothing)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    except OSError as error:
+        raise ReanalysisError(
+            f"{out_dir}: cannot write the report there ({error.strerror})"
+        ) from None
     staging.chmod(0o755)  # mkdtemp makes it private; a report is for reading
     try:
         progress(f"[1/4] computing results from {data_dir}/")

@@ -112,3 +112,11 @@ def test_broken_data_leaves_the_previous_report_intact(built: Path, tmp_path: Pa
     assert len(err) == 1 and "snyder2004.csv" in err[0] and "missing required column" in err[0]
     assert _tree(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_unwritable_output_is_a_one_line_error(tmp_path: Path, capsys) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    assert main(["report", "--data", str(DATA), "--out", str(blocker / "reports")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cannot write the report there" in err[0]
