@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SOURCES := $(wildcard reanalysis/*.py)
+SOURCES := $(shell find reanalysis -name "*.py")
 INPUTS := $(wildcard data/*)
 
 .PHONY: report test bench lint lock clean

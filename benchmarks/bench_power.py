@@ -1,7 +1,7 @@
 """Vectorized power grid vs a Python loop over statsmodels TTestIndPower().power.
 
 A planning grid of 10^6 designs (effect × n1 × n2 × r × alpha, ANCOVA analysis) is
-evaluated in one call of :func:`reanalysis.power.power_grid` (best of 3 runs). The
+evaluated in one call of :func:`reanalysis.stats.power.power_grid` (best of 3 runs). The
 loop is timed on a random sample of 10^4 cells and extrapolated to the grid; the
 sampled cells must agree to 1e-9. statsmodels returns NaN where scipy's nctdtr fails
 in the far tail (scipy issue #25470); those cells are counted, not compared, and the
@@ -17,7 +17,7 @@ import time
 import numpy as np
 from statsmodels.stats.power import TTestIndPower
 
-from reanalysis.power import power_grid
+from reanalysis.stats.power import power_grid
 
 AGREEMENT = 1e-9
 SAMPLE = 10_000

@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_power import main as bench_power  # noqa: E402
 
-from reanalysis.report import write_report  # noqa: E402
+from reanalysis.report.writer import write_report  # noqa: E402
 
 
 def bench_report(repeats: int = 3) -> None:

@@ -62,7 +62,7 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("validate", "check trial CSV files against the schema", _validate_arguments)
 def run_validate(args: argparse.Namespace) -> int:
-    from reanalysis.trials import load_trial
+    from reanalysis.data.trials import load_trial
 
     trials = [load_trial(path) for path in args.files]
     for trial in trials:
@@ -82,7 +82,7 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
 def run_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from reanalysis.report import write_report
+    from reanalysis.report.writer import write_report
 
     out = write_report(
         Path(args.data),
@@ -173,8 +173,8 @@ def _effects_table(effects: Any) -> None:
 
 @command("effects", "effect sizes for one outcome of a trial file", _effects_arguments)
 def run_effects(args: argparse.Namespace) -> int:
-    from reanalysis.effects import between_arm_effects
-    from reanalysis.trials import load_trial
+    from reanalysis.stats.effects import between_arm_effects
+    from reanalysis.data.trials import load_trial
 
     if args.reported_p is not None and not 0 < args.reported_p < 1:
         raise ReanalysisError(
@@ -263,8 +263,8 @@ def _finite_payload(payload: Any, what: str = "result") -> Any:
 def run_pool(args: argparse.Namespace) -> int:
     import warnings
 
-    from reanalysis.synthesis import correlation_sensitivity, default_correlation, pool_trials
-    from reanalysis.trials import load_trial
+    from reanalysis.stats.synthesis import correlation_sensitivity, default_correlation, pool_trials
+    from reanalysis.data.trials import load_trial
 
     trials = [load_trial(path) for path in args.files]
     r = args.r if args.r is not None else default_correlation(args.outcome)
@@ -348,8 +348,8 @@ def _bayes_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("bayes", "Bayesian reading of a trial's between-arm effect", _bayes_arguments)
 def run_bayes(args: argparse.Namespace) -> int:
-    from reanalysis.bayes import PRIOR_NAMES, default_threshold, trial_posterior
-    from reanalysis.trials import load_trial
+    from reanalysis.stats.bayes import PRIOR_NAMES, default_threshold, trial_posterior
+    from reanalysis.data.trials import load_trial
 
     if args.r is not None and not -1 < args.r < 1:
         raise ReanalysisError(f"--r must lie strictly between -1 and 1, got {args.r}")
@@ -407,7 +407,7 @@ def _power_arguments(parser: argparse.ArgumentParser) -> None:
     _power_arguments,
 )
 def run_power(args: argparse.Namespace) -> int:
-    from reanalysis.power import minimum_detectable_effect, sample_size_per_group, two_sample_power
+    from reanalysis.stats.power import minimum_detectable_effect, sample_size_per_group, two_sample_power
 
     if (args.n1 is None) != (args.n2 is None):
         raise ReanalysisError("give --n1 and --n2 together")
@@ -485,7 +485,7 @@ def _audit_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("audit", "verdict on every claim and reference of the audited article", _audit_arguments)
 def run_audit(args: argparse.Namespace) -> int:
-    from reanalysis.claims import audit
+    from reanalysis.analysis.claims import audit
 
     verdicts = audit(args.data)
     if args.json:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
-from reanalysis.bayes import (
+from reanalysis.stats.bayes import (
     NormalPrior,
     named_prior,
     normal_posterior,
@@ -21,8 +21,8 @@ from reanalysis.bayes import (
 )
 from reanalysis.cli import main
 from reanalysis.errors import ReanalysisError
-from reanalysis.figures import posterior_densities
-from reanalysis.trials import load_trial
+from reanalysis.report.figures import posterior_densities
+from reanalysis.data.trials import load_trial
 from tests.tolerances import TOLERANCE
 
 matplotlib.use("Agg")

@@ -13,7 +13,7 @@ import math
 import pytest
 from scipy import stats
 
-from reanalysis.checks import (
+from reanalysis.stats.checks import (
     baseline_balance,
     cross_report_agreement,
     printed_decimals,
@@ -25,7 +25,7 @@ from reanalysis.checks import (
     share_below,
     threshold_check,
 )
-from reanalysis.effects import PlausibleCorrelation, PrePost
+from reanalysis.stats.effects import PlausibleCorrelation, PrePost
 from reanalysis.errors import ReanalysisError
 from tests.tolerances import TOLERANCE
 

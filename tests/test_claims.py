@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reanalysis.claims import Verdict, audit
+from reanalysis.analysis.claims import Verdict, audit
 from reanalysis.cli import main
 from reanalysis.errors import ReanalysisError
 from tests.shipped import DATA, edited

@@ -1,4 +1,4 @@
-"""Every consistency check applied to all the data (reanalysis.consistency).
+"""Every consistency check applied to all the data (reanalysis.analysis.consistency).
 
 Expected verdicts on the shipped data are worked by hand in the comments, or recomputed
 here by a second route (scipy's t distribution and root finder on the closed-form change
@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from scipy import optimize, stats
 
-from reanalysis.consistency import consistency_checks
-from reanalysis.effects import plausible_correlation
+from reanalysis.analysis.consistency import consistency_checks
+from reanalysis.stats.effects import plausible_correlation
 from tests.shipped import DATA, edited
 from tests.tolerances import TOLERANCE
 

@@ -1,4 +1,4 @@
-"""Tests of reanalysis.effects against published values and independent computations."""
+"""Tests of reanalysis.stats.effects against published values and independent computations."""
 
 import json
 import math
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from reanalysis.cli import main
-from reanalysis.effects import (
+from reanalysis.stats.effects import (
     PrePost,
     ancova_from_summary,
     ancova_pseudo_ipd,
@@ -34,7 +34,7 @@ from reanalysis.effects import (
     split_sensitivity,
 )
 from reanalysis.errors import ReanalysisError
-from reanalysis.trials import load_trial
+from reanalysis.data.trials import load_trial
 from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parent.parent / "data"

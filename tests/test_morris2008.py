@@ -11,7 +11,7 @@ import math
 import pytest
 from scipy import stats
 
-from reanalysis.effects import PrePost, dppc2, smcc, smcc_difference, smcr, smcr_difference
+from reanalysis.stats.effects import PrePost, dppc2, smcc, smcc_difference, smcr, smcr_difference
 from tests.tolerances import TOLERANCE
 
 # (pre mean, pre SD, post mean, post SD, n), treatment then control; r per study.

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from reanalysis import bayes, claims, consistency, effects, power
-from reanalysis.results import build_results, normalize
-from reanalysis.trials import load_trial
+from reanalysis.analysis import claims, consistency
+from reanalysis.stats import bayes, effects, power
+from reanalysis.report.results import build_results, normalize
+from reanalysis.data.trials import load_trial
 from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parents[1] / "data"

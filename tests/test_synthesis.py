@@ -29,8 +29,8 @@ from statsmodels.stats.meta_analysis import combine_effects
 
 from reanalysis.cli import main
 from reanalysis.errors import ReanalysisError
-from reanalysis.figures import pooled_forest
-from reanalysis.synthesis import (
+from reanalysis.report.figures import pooled_forest
+from reanalysis.stats.synthesis import (
     FewStudiesWarning,
     correlation_sensitivity,
     pool_trials,
@@ -38,7 +38,7 @@ from reanalysis.synthesis import (
     ratio_of_means_change,
     study_effects,
 )
-from reanalysis.trials import load_trial
+from reanalysis.data.trials import load_trial
 from tests.tolerances import TOLERANCE
 
 matplotlib.use("Agg")

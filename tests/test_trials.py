@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from reanalysis.cli import main
 from reanalysis.errors import ReanalysisError
-from reanalysis.studies import load_studies
-from reanalysis.trials import conversion_factor, convert, load_trial
+from reanalysis.data.studies import load_studies
+from reanalysis.data.trials import conversion_factor, convert, load_trial
 from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parents[1] / "data"

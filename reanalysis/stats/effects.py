@@ -12,7 +12,7 @@ Two layers:
   from summary statistics (closed form and a pseudo-individual-data OLS cross-check),
   standardized effects (Morris 2008 d_ppc2, Becker 1988 SMCR, SMCC, Hedges' g), the
   correlation grid, the implied correlation and the per-arm-n split sensitivity;
-* a trial layer (:func:`between_arm_effects`) reading :class:`reanalysis.trials.Trial`.
+* a trial layer (:func:`between_arm_effects`) reading :class:`reanalysis.data.trials.Trial`.
 
 All computations are at full precision; nothing is rounded here.
 """
@@ -32,7 +32,7 @@ from scipy import optimize, special, stats
 from reanalysis.errors import ReanalysisError
 
 if TYPE_CHECKING:
-    from reanalysis.trials import Trial
+    from reanalysis.data.trials import Trial
 
 Analysis = Literal["change", "ancova"]
 ANALYSES: tuple[str, ...] = ("change", "ancova")

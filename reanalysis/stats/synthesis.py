@@ -3,7 +3,7 @@
 The pure layer takes plain numbers: :func:`random_effects` pools effect estimates with
 known sampling variances; :func:`ratio_of_means_change` gives the log ratio of means of
 one arm before and after treatment. The trial layer below it reads validated trial
-files (:mod:`reanalysis.trials`) and feeds them to the pure layer.
+files (:mod:`reanalysis.data.trials`) and feeds them to the pure layer.
 
 Choices recorded here:
 
@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import optimize, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
-from reanalysis.effects import (
+from reanalysis.stats.effects import (
     MEASUREMENT_OF_OUTCOME,
     between_arm_effects,
     difference_in_change,
@@ -156,7 +156,7 @@ class PooledEstimate:
     def to_dict(self) -> dict[str, Any]:
         """The JSON keys of ``reanalysis pool`` (95% intervals), plus ``prediction`` and
         ``studies`` (label, estimate, se, 95% Wald CI and weight of each study), which
-        :func:`reanalysis.figures.pooled_forest` draws from."""
+        :func:`reanalysis.report.figures.pooled_forest` draws from."""
         frame = self.summary_frame().iloc[:-1]
         studies = [
             {
@@ -497,7 +497,7 @@ def _chosen_study(trial: Any, outcome: str, prefer: Sequence[str]) -> str | None
 
 
 def default_correlation(outcome: str) -> float:
-    """Midpoint of the outcome's judged plausible r range (:mod:`reanalysis.effects`)."""
+    """Midpoint of the outcome's judged plausible r range (:mod:`reanalysis.stats.effects`)."""
     if outcome not in MEASUREMENT_OF_OUTCOME:
         raise ReanalysisError(f"no plausible correlation is recorded for {outcome!r}; give r")
     plausible = plausible_correlation(MEASUREMENT_OF_OUTCOME[outcome])
@@ -507,7 +507,7 @@ def default_correlation(outcome: str) -> float:
 def _between_arm_study_effects(
     trial: Any, outcome: str, measure: str, r: float, week: float | None, study: str | None
 ) -> list[StudyEffect]:
-    """Each treatment arm vs the control at ``week``, via :mod:`reanalysis.effects`.
+    """Each treatment arm vs the control at ``week``, via :mod:`reanalysis.stats.effects`.
 
     When several treatment arms share one control, the control's n is divided evenly
     among the comparisons so that it is not counted twice (Cochrane Handbook v6.4,
@@ -595,10 +595,10 @@ def study_effects(
     ``measure``: ``md_change`` (difference in mean change, variance = SE² of the
     change-score t-test), ``dppc2`` (Morris 2008, eq. 8 and 25) or ``smcr_diff``
     (Becker 1988) for each treatment arm vs control, from
-    :func:`reanalysis.effects.between_arm_effects`; or ``romc``, each treatment arm's log
+    :func:`reanalysis.stats.effects.between_arm_effects`; or ``romc``, each treatment arm's log
     ratio of means from baseline (:func:`ratio_of_means_change`). ``followup`` picks the
     last (default) or first follow-up week. ``r`` defaults to the midpoint of the
-    outcome's plausible range (:func:`reanalysis.effects.plausible_correlation`).
+    outcome's plausible range (:func:`reanalysis.stats.effects.plausible_correlation`).
     ``prefer_studies`` names studies (reports) to use in files that hold several.
     """
     if measure not in MEASURES:

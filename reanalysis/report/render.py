@@ -13,7 +13,7 @@ import html as html_lib
 from dataclasses import dataclass, field
 from typing import Any
 
-from reanalysis.figures import DrawnFigure
+from reanalysis.report.figures import DrawnFigure
 
 
 @dataclass(frozen=True)

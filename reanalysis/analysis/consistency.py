@@ -1,25 +1,25 @@
-"""Every consistency check of :mod:`reanalysis.checks`, applied to all the data.
+"""Every consistency check of :mod:`reanalysis.stats.checks`, applied to all the data.
 
 :func:`consistency_checks` reads a data directory (every ``*.csv`` trial file,
-``studies.toml`` and ``claims.toml``, through :func:`reanalysis.claims.load_audit_data`)
+``studies.toml`` and ``claims.toml``, through :func:`reanalysis.analysis.claims.load_audit_data`)
 and applies each check wherever the data allow it, with no list of rows in the code: a
 new trial file or a new reported result is checked as soon as it is in the directory.
 The checks, in the order returned:
 
 a. every reported p-value of ``studies.toml``: a one-arm test against the paired t-test
-   (:func:`reanalysis.checks.recompute_within_arm_p`), a two-arm test against Student's
-   t on change (:func:`reanalysis.checks.recompute_between_arm_p`); a test that cannot
+   (:func:`reanalysis.stats.checks.recompute_within_arm_p`), a two-arm test against Student's
+   t on change (:func:`reanalysis.stats.checks.recompute_between_arm_p`); a test that cannot
    be rebuilt from the rows (an arm without values, no trial file, no judged pre–post r)
    gives ``cannot tell`` and says why;
-b. baseline balance (:func:`reanalysis.checks.baseline_balance`) of every pair of arms
+b. baseline balance (:func:`reanalysis.stats.checks.baseline_balance`) of every pair of arms
    with week-0 rows of the same study and outcome;
 c. agreement of every pair of reports of one cohort (same file, arm, outcome and week,
    different study) on the mean and the spread
-   (:func:`reanalysis.checks.cross_report_agreement`), at the printed precision;
-d. SD or SE (:func:`reanalysis.checks.sd_or_se`) for every row whose outcome has a
+   (:func:`reanalysis.stats.checks.cross_report_agreement`), at the printed precision;
+d. SD or SE (:func:`reanalysis.stats.checks.sd_or_se`) for every row whose outcome has a
    plausible SD range in ``claims.toml``;
 e. every estradiol row against every estradiol cut-off a study records
-   (``threshold_estradiol_pg_ml``), by :func:`reanalysis.checks.threshold_check`.
+   (``threshold_estradiol_pg_ml``), by :func:`reanalysis.stats.checks.threshold_check`.
 
 Within each part the order is that of the files: studies and reported results as in
 ``studies.toml``, trial files by name, rows by line. Each result's ``name`` says the
@@ -35,8 +35,8 @@ from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
-from reanalysis.checks import RELATIONS, CheckResult, baseline_balance, threshold_check
-from reanalysis.claims import (
+from reanalysis.stats.checks import RELATIONS, CheckResult, baseline_balance, threshold_check
+from reanalysis.analysis.claims import (
     CLAIMS_FILE,
     AuditData,
     between_arm_p_check,
@@ -49,10 +49,10 @@ from reanalysis.claims import (
     study_ref,
     within_arm_p_check,
 )
-from reanalysis.effects import MEASUREMENT_OF_OUTCOME
+from reanalysis.stats.effects import MEASUREMENT_OF_OUTCOME
 from reanalysis.errors import ReanalysisError
-from reanalysis.studies import ReportedResult, Study
-from reanalysis.trials import Measurement, Trial, conversion_factor, convert
+from reanalysis.data.studies import ReportedResult, Study
+from reanalysis.data.trials import Measurement, Trial, conversion_factor, convert
 
 # The studies.toml field holding a study's estradiol cut-off, and the unit it is in.
 THRESHOLD_FIELD = "threshold_estradiol_pg_ml"

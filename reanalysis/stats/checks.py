@@ -3,7 +3,7 @@
 Each check takes plain numbers and returns a :class:`CheckResult`: a verdict from
 :data:`CHECK_VERDICTS` (``consistent``, ``inconsistent``, ``cannot tell``), the evidence in
 one sentence, the assumptions the verdict rests on, and the numbers behind it. The data
-layer (:mod:`reanalysis.claims`) fills in ``sources`` (file:line and PMID/DOI) with
+layer (:mod:`reanalysis.analysis.claims`) fills in ``sources`` (file:line and PMID/DOI) with
 ``dataclasses.replace``.
 
 Choices recorded here:
@@ -12,11 +12,11 @@ Choices recorded here:
   printed digit (``rounding_interval``). Unit conversions and reported p-values are
   judged against these intervals, never against the printed point alone.
 * Reported p-values of unnamed tests are matched with the change-score t-test: a
-  within-arm p with the paired t-test (:func:`reanalysis.effects.arm_change`), a
+  within-arm p with the paired t-test (:func:`reanalysis.stats.effects.arm_change`), a
   between-arm p with the two-sample t-test on change
-  (:func:`reanalysis.effects.implied_correlation`). Both depend on the unpublished
+  (:func:`reanalysis.stats.effects.implied_correlation`). Both depend on the unpublished
   pre–post correlation r, so a check reports the range of r that reproduces the p and
-  compares it with the judged plausible range of :mod:`reanalysis.effects`.
+  compares it with the judged plausible range of :mod:`reanalysis.stats.effects`.
 * Nothing is rounded inside a computation; evidence strings round for reading only.
 """
 
@@ -28,7 +28,7 @@ from typing import Literal
 
 from scipy import optimize, stats
 
-from reanalysis.effects import (
+from reanalysis.stats.effects import (
     PlausibleCorrelation,
     PrePost,
     arm_change,
@@ -36,7 +36,7 @@ from reanalysis.effects import (
     implied_correlation,
 )
 from reanalysis.errors import ReanalysisError
-from reanalysis.trials import convert
+from reanalysis.data.trials import convert
 
 CheckVerdict = Literal["consistent", "inconsistent", "cannot tell"]
 CHECK_VERDICTS: tuple[str, ...] = ("consistent", "inconsistent", "cannot tell")
@@ -277,10 +277,10 @@ def recompute_between_arm_p(
 ) -> CheckResult:
     """Can a two-sample t-test on change give the reported between-arm p?
 
-    Student's t on the change scores (:func:`reanalysis.effects.difference_in_change`),
+    Student's t on the change scores (:func:`reanalysis.stats.effects.difference_in_change`),
     each arm's change SD from the common pre–post r (Cochrane Handbook v6.4, 6.5.2.8);
     the ends of the printed P's interval are matched by
-    :func:`reanalysis.effects.implied_correlation`. Verdict as in
+    :func:`reanalysis.stats.effects.implied_correlation`. Verdict as in
     :func:`recompute_within_arm_p`. Assumes the test compared change from baseline
     between arms with the same r in both, and that the n are right.
     """
@@ -397,7 +397,7 @@ def cross_report_agreement(
 
     Each printed value stands for its rounding interval (:func:`rounding_interval`);
     report A's interval is converted to report B's unit with
-    :func:`reanalysis.trials.convert` (molar mass from the molecular formula) and the
+    :func:`reanalysis.data.trials.convert` (molar mass from the molecular formula) and the
     two intervals must overlap. Assumes both are the same quantity of the same men at
     the same visit, and that the authors converted with the exact molar mass.
     """

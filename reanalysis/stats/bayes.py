@@ -38,7 +38,7 @@ from typing import Any
 
 from scipy import stats
 
-from reanalysis.effects import between_arm_effects
+from reanalysis.stats.effects import between_arm_effects
 from reanalysis.errors import ReanalysisError
 
 PRIOR_NAMES = ("skeptical", "neutral", "enthusiastic")
@@ -143,7 +143,7 @@ class NormalPosterior:
 
     def to_dict(self) -> dict[str, float | None]:
         """The JSON keys of ``reanalysis bayes``, plus the likelihood's ``estimate`` and
-        ``standard_error`` (for :func:`reanalysis.figures.posterior_densities`); a flat
+        ``standard_error`` (for :func:`reanalysis.report.figures.posterior_densities`); a flat
         prior's SD is None."""
         return {
             "posterior_mean": self.posterior_mean,
@@ -240,7 +240,7 @@ def trial_posterior(
     """Bayesian reading of a trial's treatment − control difference in mean change.
 
     The likelihood is the change-score estimate and its SE at the last follow-up
-    (:func:`reanalysis.effects.difference_in_change` via ``between_arm_effects``), for
+    (:func:`reanalysis.stats.effects.difference_in_change` via ``between_arm_effects``), for
     correlation ``r`` (default: the midpoint of the outcome's plausible range).
     ``prior`` is a name from :data:`PRIOR_NAMES`, ``MEAN,SD`` text or a
     :class:`NormalPrior`; ``threshold`` defaults to :func:`default_threshold`.

@@ -71,11 +71,11 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import integrate, optimize, special
 
-from reanalysis.effects import PrePost, change_score_sd
+from reanalysis.stats.effects import PrePost, change_score_sd
 from reanalysis.errors import ReanalysisError
 
 if TYPE_CHECKING:
-    from reanalysis.trials import Trial
+    from reanalysis.data.trials import Trial
 
 Analysis = Literal["change", "final", "ancova"]
 ANALYSES: tuple[str, ...] = ("change", "final", "ancova")
@@ -580,7 +580,7 @@ def trial_power_analysis(
     percent of the pooled baseline mean (Δ = pct/100 · baseline mean, a between-arm
     difference in percent change), and the minimum detectable difference at each
     target power. For each r in ``sample_size_correlations`` (e.g. the implied r from
-    :func:`reanalysis.effects.implied_correlation`, and 0.9): n per arm, equal arms,
+    :func:`reanalysis.stats.effects.implied_correlation`, and 0.9): n per arm, equal arms,
     to detect the observed difference in change at each target power. The analysis'
     SD is pooled over arms (:func:`analysis_sd`). The trial's own power for its
     observed difference is not computed (:func:`observed_power`).
@@ -656,7 +656,7 @@ def trial_arms(trial: Trial, outcome: str, *, study: str | None = None) -> tuple
     """The trial's treatment and control arm at baseline and the last follow-up.
 
     n is the follow-up row's n (the analysed completers), as in
-    :func:`reanalysis.effects.between_arm_effects`. Needs one arm of each role.
+    :func:`reanalysis.stats.effects.between_arm_effects`. Needs one arm of each role.
     """
     chosen = trial.study_for(outcome, study)
     weeks = trial.followup_weeks(outcome, chosen)

@@ -6,7 +6,7 @@ report untouched. The HTML is one self-contained file (figures inline as SVG dat
 URIs); every text that comes from a data file is escaped.
 
 Determinism: JSON with sorted keys and floats at 12 significant digits; figures without
-dates or random ids (see :mod:`reanalysis.figures`); no timestamps anywhere.
+dates or random ids (see :mod:`reanalysis.report.figures`); no timestamps anywhere.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reanalysis import figures, render
+from reanalysis.report import figures, render
 from reanalysis.errors import ReanalysisError
-from reanalysis.results import build_results
+from reanalysis.report.results import build_results
 
 
 def dump_json(results: dict[str, Any]) -> str:

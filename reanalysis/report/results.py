@@ -25,10 +25,11 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from reanalysis import bayes, checks, claims, consistency, effects, power, synthesis
+from reanalysis.analysis import claims, consistency
+from reanalysis.stats import bayes, checks, effects, power, synthesis
 from reanalysis.errors import ReanalysisError
-from reanalysis.studies import ReportedResult, Study
-from reanalysis.trials import Measurement, Trial
+from reanalysis.data.studies import ReportedResult, Study
+from reanalysis.data.trials import Measurement, Trial
 
 SIGNIFICANT_DIGITS = 12
 MANIFEST_PACKAGES = (

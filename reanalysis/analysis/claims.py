@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from reanalysis.checks import (
+from reanalysis.stats.checks import (
     CheckResult,
     baseline_balance,
     cross_report_agreement,
@@ -48,10 +48,10 @@ from reanalysis.checks import (
     sd_or_se,
     threshold_check,
 )
-from reanalysis.effects import MEASUREMENT_OF_OUTCOME, PrePost, plausible_correlation
+from reanalysis.stats.effects import MEASUREMENT_OF_OUTCOME, PrePost, plausible_correlation
 from reanalysis.errors import ReanalysisError
-from reanalysis.studies import ReportedResult, Study, load_studies
-from reanalysis.trials import Measurement, Trial, convert, load_trial
+from reanalysis.data.studies import ReportedResult, Study, load_studies
+from reanalysis.data.trials import Measurement, Trial, convert, load_trial
 
 CLAIMS_FILE = "claims.toml"
 STUDIES_FILE = "studies.toml"
@@ -287,7 +287,7 @@ def _result(claim, verdict, evidence, details=(), sources=(), checks=()) -> Clai
 
 
 def sd_check(data: AuditData, trial: Trial, m: Measurement) -> CheckResult | None:
-    """:func:`reanalysis.checks.sd_or_se` on the row, with the outcome's plausible SD range.
+    """:func:`reanalysis.stats.checks.sd_or_se` on the row, with the outcome's plausible SD range.
 
     None when ``claims.toml`` has no plausible SD range for the outcome.
     """
@@ -314,7 +314,7 @@ def cross_report_checks(
 ) -> list[CheckResult]:
     """Row ``m`` against ``other`` (another report of the same arm, outcome and week).
 
-    One :func:`reanalysis.checks.cross_report_agreement` per column, each at the
+    One :func:`reanalysis.stats.checks.cross_report_agreement` per column, each at the
     precision the two rows printed, named ``cross_report_<column>``.
     """
     results = []
@@ -357,7 +357,7 @@ def within_arm_p_check(
 ) -> CheckResult:
     """A reported within-arm p set against the paired t-test on two rows of one arm.
 
-    :func:`reanalysis.checks.recompute_within_arm_p` with the outcome's judged plausible
+    :func:`reanalysis.stats.checks.recompute_within_arm_p` with the outcome's judged plausible
     r, the P at its printed digits and the means at the ``before`` row's printed
     digits. No sources: the caller names them.
     """
@@ -378,7 +378,7 @@ def between_arm_p_check(
 ) -> CheckResult:
     """A reported between-arm p set against Student's t on change; arms as (before, after).
 
-    :func:`reanalysis.checks.recompute_between_arm_p` with the outcome's judged
+    :func:`reanalysis.stats.checks.recompute_between_arm_p` with the outcome's judged
     plausible r and the P at its printed digits. No sources: the caller names them.
     """
     return recompute_between_arm_p(

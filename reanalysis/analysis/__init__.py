@@ -1,0 +1,1 @@
+"""Analysis layer: the statistics core applied to trials, studies and claims."""

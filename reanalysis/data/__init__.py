@@ -1,0 +1,1 @@
+"""Data layer: load and validate every input file into typed objects."""

@@ -1,0 +1,1 @@
+"""Report layer: results with a typed contract, figures, rendering and the writer."""

@@ -1,0 +1,1 @@
+"""Statistics core: pure functions on numbers and arrays (no trial objects, no English)."""
