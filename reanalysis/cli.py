@@ -173,8 +173,8 @@ def _effects_table(effects: Any) -> None:
 
 @command("effects", "effect sizes for one outcome of a trial file", _effects_arguments)
 def run_effects(args: argparse.Namespace) -> int:
-    from reanalysis.stats.effects import between_arm_effects
     from reanalysis.data.trials import load_trial
+    from reanalysis.stats.effects import between_arm_effects
 
     if args.reported_p is not None and not 0 < args.reported_p < 1:
         raise ReanalysisError(
@@ -263,8 +263,8 @@ def _finite_payload(payload: Any, what: str = "result") -> Any:
 def run_pool(args: argparse.Namespace) -> int:
     import warnings
 
-    from reanalysis.stats.synthesis import correlation_sensitivity, default_correlation, pool_trials
     from reanalysis.data.trials import load_trial
+    from reanalysis.stats.synthesis import correlation_sensitivity, default_correlation, pool_trials
 
     trials = [load_trial(path) for path in args.files]
     r = args.r if args.r is not None else default_correlation(args.outcome)
@@ -348,8 +348,8 @@ def _bayes_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("bayes", "Bayesian reading of a trial's between-arm effect", _bayes_arguments)
 def run_bayes(args: argparse.Namespace) -> int:
-    from reanalysis.stats.bayes import PRIOR_NAMES, default_threshold, trial_posterior
     from reanalysis.data.trials import load_trial
+    from reanalysis.stats.bayes import PRIOR_NAMES, default_threshold, trial_posterior
 
     if args.r is not None and not -1 < args.r < 1:
         raise ReanalysisError(f"--r must lie strictly between -1 and 1, got {args.r}")
@@ -407,7 +407,11 @@ def _power_arguments(parser: argparse.ArgumentParser) -> None:
     _power_arguments,
 )
 def run_power(args: argparse.Namespace) -> int:
-    from reanalysis.stats.power import minimum_detectable_effect, sample_size_per_group, two_sample_power
+    from reanalysis.stats.power import (
+        minimum_detectable_effect,
+        sample_size_per_group,
+        two_sample_power,
+    )
 
     if (args.n1 is None) != (args.n2 is None):
         raise ReanalysisError("give --n1 and --n2 together")

@@ -13,6 +13,7 @@ import math
 import pytest
 from scipy import stats
 
+from reanalysis.errors import ReanalysisError
 from reanalysis.stats.checks import (
     baseline_balance,
     cross_report_agreement,
@@ -26,7 +27,6 @@ from reanalysis.stats.checks import (
     threshold_check,
 )
 from reanalysis.stats.effects import PlausibleCorrelation, PrePost
-from reanalysis.errors import ReanalysisError
 from tests.tolerances import TOLERANCE
 
 HAND = TOLERANCE["hand_worked"]

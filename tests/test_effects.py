@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from reanalysis.cli import main
+from reanalysis.data.trials import load_trial
+from reanalysis.errors import ReanalysisError
 from reanalysis.stats.effects import (
     PrePost,
     ancova_from_summary,
@@ -33,8 +35,6 @@ from reanalysis.stats.effects import (
     smcr_difference,
     split_sensitivity,
 )
-from reanalysis.errors import ReanalysisError
-from reanalysis.data.trials import load_trial
 from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parent.parent / "data"

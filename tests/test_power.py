@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from scipy import integrate, special, stats
 from statsmodels.stats.power import TTestIndPower
 
-from reanalysis.stats import power
 from reanalysis.cli import main
-from reanalysis.stats.effects import PrePost
-from reanalysis.errors import ReanalysisError
 from reanalysis.data.trials import load_trial
+from reanalysis.errors import ReanalysisError
+from reanalysis.stats import power
+from reanalysis.stats.effects import PrePost
 from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from reanalysis.cli import main
-from reanalysis.report.writer import write_report
 from reanalysis.report.results import build_results
+from reanalysis.report.writer import write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from reanalysis.analysis import claims, consistency
-from reanalysis.stats import bayes, effects, power
-from reanalysis.report.results import build_results, normalize
 from reanalysis.data.trials import load_trial
+from reanalysis.report.results import build_results, normalize
+from reanalysis.stats import bayes, effects, power
 from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -28,6 +28,7 @@ from scipy import optimize, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 from reanalysis.cli import main
+from reanalysis.data.trials import load_trial
 from reanalysis.errors import ReanalysisError
 from reanalysis.report.figures import pooled_forest
 from reanalysis.stats.synthesis import (
@@ -38,7 +39,6 @@ from reanalysis.stats.synthesis import (
     ratio_of_means_change,
     study_effects,
 )
-from reanalysis.data.trials import load_trial
 from tests.tolerances import TOLERANCE
 
 matplotlib.use("Agg")

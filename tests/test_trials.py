@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reanalysis.cli import main
-from reanalysis.errors import ReanalysisError
 from reanalysis.data.studies import load_studies
 from reanalysis.data.trials import conversion_factor, convert, load_trial
+from reanalysis.errors import ReanalysisError
 from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -38,6 +38,9 @@ from typing import Any
 
 import numpy as np
 
+from reanalysis.data.studies import ReportedResult, Study, load_studies
+from reanalysis.data.trials import Measurement, Trial, convert, load_trial
+from reanalysis.errors import ReanalysisError
 from reanalysis.stats.checks import (
     CheckResult,
     baseline_balance,
@@ -49,9 +52,6 @@ from reanalysis.stats.checks import (
     threshold_check,
 )
 from reanalysis.stats.effects import MEASUREMENT_OF_OUTCOME, PrePost, plausible_correlation
-from reanalysis.errors import ReanalysisError
-from reanalysis.data.studies import ReportedResult, Study, load_studies
-from reanalysis.data.trials import Measurement, Trial, convert, load_trial
 
 CLAIMS_FILE = "claims.toml"
 STUDIES_FILE = "studies.toml"

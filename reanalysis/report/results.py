@@ -26,10 +26,10 @@ import numpy as np
 from scipy import stats
 
 from reanalysis.analysis import claims, consistency
-from reanalysis.stats import bayes, checks, effects, power, synthesis
-from reanalysis.errors import ReanalysisError
 from reanalysis.data.studies import ReportedResult, Study
 from reanalysis.data.trials import Measurement, Trial
+from reanalysis.errors import ReanalysisError
+from reanalysis.stats import bayes, checks, effects, power, synthesis
 
 SIGNIFICANT_DIGITS = 12
 MANIFEST_PACKAGES = (

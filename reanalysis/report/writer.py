@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reanalysis.report import figures, render
 from reanalysis.errors import ReanalysisError
+from reanalysis.report import figures, render
 from reanalysis.report.results import build_results
 
 

@@ -38,8 +38,8 @@ from typing import Any
 
 from scipy import stats
 
-from reanalysis.stats.effects import between_arm_effects
 from reanalysis.errors import ReanalysisError
+from reanalysis.stats.effects import between_arm_effects
 
 PRIOR_NAMES = ("skeptical", "neutral", "enthusiastic")
 # Neutral prior: 95% of its mass within this many thresholds of zero.

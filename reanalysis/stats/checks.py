@@ -28,6 +28,8 @@ from typing import Literal
 
 from scipy import optimize, stats
 
+from reanalysis.data.trials import convert
+from reanalysis.errors import ReanalysisError
 from reanalysis.stats.effects import (
     PlausibleCorrelation,
     PrePost,
@@ -35,8 +37,6 @@ from reanalysis.stats.effects import (
     difference_in_change,
     implied_correlation,
 )
-from reanalysis.errors import ReanalysisError
-from reanalysis.data.trials import convert
 
 CheckVerdict = Literal["consistent", "inconsistent", "cannot tell"]
 CHECK_VERDICTS: tuple[str, ...] = ("consistent", "inconsistent", "cannot tell")

@@ -71,8 +71,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import integrate, optimize, special
 
-from reanalysis.stats.effects import PrePost, change_score_sd
 from reanalysis.errors import ReanalysisError
+from reanalysis.stats.effects import PrePost, change_score_sd
 
 if TYPE_CHECKING:
     from reanalysis.data.trials import Trial

@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import optimize, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
+from reanalysis.errors import ReanalysisError
 from reanalysis.stats.effects import (
     MEASUREMENT_OF_OUTCOME,
     between_arm_effects,
@@ -40,7 +41,6 @@ from reanalysis.stats.effects import (
     plausible_correlation,
     smcr_difference,
 )
-from reanalysis.errors import ReanalysisError
 
 METHODS = ("dl", "pm", "reml")
 PREDICTIONS = ("z", "t")
