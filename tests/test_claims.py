@@ -232,4 +232,4 @@ def test_audit_cli_json(capsys) -> None:
 
 def test_audit_cli_bad_data_dir_exits_2(tmp_path, capsys) -> None:
     assert main(["audit", "--data", str(tmp_path)]) == 2
-    assert "claims.toml: file not found" in capsys.readouterr().err
+    assert "no trial CSV files" in capsys.readouterr().err

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -38,8 +37,9 @@ from typing import Any
 
 import numpy as np
 
-from reanalysis.data.studies import ReportedResult, Study, load_studies
-from reanalysis.data.trials import Measurement, Trial, convert, load_trial
+from reanalysis.data.folder import CLAIMS_FILE, STUDIES_FILE, load_folder
+from reanalysis.data.studies import ReportedResult, Study
+from reanalysis.data.trials import Measurement, Trial, convert
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.checks import (
     CheckResult,
@@ -52,9 +52,6 @@ from reanalysis.stats.checks import (
     threshold_check,
 )
 from reanalysis.stats.effects import MEASUREMENT_OF_OUTCOME, PrePost, plausible_correlation
-
-CLAIMS_FILE = "claims.toml"
-STUDIES_FILE = "studies.toml"
 
 
 class Verdict(StrEnum):
@@ -126,54 +123,43 @@ class AuditData:
 
 # --- loading --------------------------------------------------------------------------
 
-_CLAIM_KEYS = ("id", "section", "claim", "kind", "check")
-_REFERENCE_KEYS = ("position", "authors", "title", "journal", "volume", "issue", "year", "pages")
-_PARAMETER_KEYS = ("significance_level", "baseline_extreme_p", "material_share")
 
-
-def load_audit_data(data_dir: str | Path) -> AuditData:
-    """Read and check ``claims.toml``, ``studies.toml`` and every ``*.csv`` of ``data_dir``."""
-    data_dir = Path(data_dir)
-    path = data_dir / CLAIMS_FILE
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ReanalysisError(f"{path}: file not found") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ReanalysisError(f"{path}: not valid UTF-8 TOML ({error})") from None
-    claims = tuple(raw.get("claim", []))
-    references = tuple(raw.get("reference", []))
-    seen: set[str] = set()
-    for index, claim in enumerate(claims, start=1):
-        missing = [key for key in _CLAIM_KEYS if key not in claim]
-        if missing:
-            raise ReanalysisError(f"{path}: claim {index}: missing key(s) {', '.join(missing)}")
+def load_audit_data(data_dir: str | Path, config: str | Path | None = None) -> AuditData:
+    """Read a data folder once (:func:`reanalysis.data.folder.load_folder`) for the audit."""
+    dataset = load_folder(data_dir, config)
+    claims_file = dataset.claims_file or {
+        "path": Path(data_dir) / CLAIMS_FILE,
+        "claims": (),
+        "references": (),
+        "parameters": msgspec_defaults(),
+        "plausible_sd": {},
+        "journals": {},
+    }
+    path = claims_file["path"]
+    for claim in claims_file["claims"]:
         if claim["check"] not in _RULES:
             raise ReanalysisError(
                 f"{path}: claim {claim['id']!r}: check must be one of {', '.join(_RULES)}, "
                 f"got {claim['check']!r}"
             )
-        if claim["id"] in seen:
-            raise ReanalysisError(f"{path}: claim id {claim['id']!r} is repeated")
-        seen.add(claim["id"])
-    for index, reference in enumerate(references, start=1):
-        missing = [key for key in _REFERENCE_KEYS if key not in reference]
-        if missing:
-            raise ReanalysisError(f"{path}: reference {index}: missing key(s) {', '.join(missing)}")
-    parameters = raw.get("parameters", {})
-    missing = [key for key in _PARAMETER_KEYS if key not in parameters]
-    if missing:
-        raise ReanalysisError(f"{path}: [parameters]: missing key(s) {', '.join(missing)}")
-    trials = {p.stem: load_trial(p) for p in sorted(data_dir.glob("*.csv"))}
     return AuditData(
-        trials=trials,
-        studies=load_studies(data_dir / STUDIES_FILE),
-        claims=claims,
-        references=references,
-        parameters=parameters,
-        plausible_sd=raw.get("plausible_sd", {}),
-        journals=raw.get("journals", {}),
+        trials=dataset.trials,
+        studies=dataset.studies,
+        claims=claims_file["claims"],
+        references=claims_file["references"],
+        parameters=claims_file["parameters"],
+        plausible_sd=claims_file["plausible_sd"],
+        journals=claims_file["journals"],
     )
+
+
+def msgspec_defaults() -> dict[str, Any]:
+    """The documented defaults of ``[parameters]`` (see :mod:`reanalysis.data.claims_file`)."""
+    import msgspec
+
+    from reanalysis.data.claims_file import Parameters
+
+    return msgspec.structs.asdict(Parameters())
 
 
 # --- shared helpers ---------------------------------------------------------------------

@@ -50,9 +50,9 @@ def key_line(text: str, table: str, key: str | None) -> int | None:
             if current == wanted.replace(" ", "") and header_line is None:
                 header_line = number
             continue
-        if current.replace(" ", "") == wanted.replace(" ", "") and bare:
-            if re.match(rf"^\s*\"?{re.escape(bare)}\"?\s*=", line):
-                return number
+        same_table = current.replace(" ", "") == wanted.replace(" ", "")
+        if same_table and bare and re.match(rf"^\s*\"?{re.escape(bare)}\"?\s*=", line):
+            return number
     return header_line
 
 

@@ -200,7 +200,9 @@ def load_settings(path: str | Path | None) -> Settings:
         parsed = convert(entry, _Outcome, path=path, table=table, text=text)
         if parsed.r_range is not None:
             low, high = parsed.r_range
-            check(low < high, path, table, "r_range", text, f"expected low < high, got {[low, high]}")
+            check(
+                low < high, path, table, "r_range", text, f"expected low < high, got {low}, {high}"
+            )
             check(
                 parsed.r_justification is not None,
                 path,
