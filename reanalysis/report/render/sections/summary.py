@@ -6,26 +6,31 @@ from typing import Any
 
 from reanalysis.report.render.blocks import Block, fmt, fmt_ci, fmt_fixed, fmt_mean, fmt_p, fmt_unit
 
+# The fields that identify the effect a reported p-value is about.
+EFFECT_KEY = ("trial", "study", "outcome", "week", "treatment", "control")
 
-def _find(records: list[dict[str, Any]], **match: Any) -> dict[str, Any] | None:
-    return next((r for r in records if all(r.get(k) == v for k, v in match.items())), None)
+
+def _index(records: list[dict[str, Any]], *keys: str) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Records by the values of ``keys``, built once so each lookup is constant time.
+
+    Where records share a key the first wins, as a scan from the start would find it.
+    """
+    index: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for record in records:
+        index.setdefault(tuple(record.get(k) for k in keys), record)
+    return index
 
 
 def blocks(results: dict[str, Any]) -> list[Block]:
     """Headline findings, each sentence built from numbers in results.json."""
     items: list[str] = []
+    effects = _index(results["effects"], *EFFECT_KEY)
     for x in results["reported_reanalyses"]:
         change = x["implied"]["change"]
         ancova = x["implied"]["ancova"]
         unit = fmt_unit(x["unit"])
-        effect = _find(
-            results["effects"],
-            trial=x["trial"],
-            study=x["study"],
-            outcome=x["outcome"],
-            week=x["week"],
-            treatment=x["arms"][0],
-            control=x["arms"][1],
+        effect = effects.get(
+            (x["trial"], x["study"], x["outcome"], x["week"], x["arms"][0], x["arms"][1])
         )
         first, second = (fmt_fixed(change, x["decimals"]) for change in x["mean_change"])
         sentence = (
@@ -88,8 +93,9 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 )
             items.append(text + ". Observed (post-hoc) power is not reported.")
     for b in results["bayes"]:
-        neutral = _find(b["at_implied_r"], prior="neutral")
-        skeptical = _find(b["at_implied_r"], prior="skeptical")
+        priors = _index(b["at_implied_r"], "prior")
+        neutral = priors.get(("neutral",))
+        skeptical = priors.get(("skeptical",))
         if neutral and skeptical:
             items.append(
                 f"Bayesian reading ({b['study']}, {b['outcome']}): the probability that "
@@ -99,7 +105,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             )
     for h in results["synthesis"]["hormone_response"]:
         rs = sorted({x["r"] for x in h["by_r"]})
-        middle = _find(h["by_r"], r=rs[len(rs) // 2], group="all")
+        middle = _index(h["by_r"], "r", "group")[(rs[len(rs) // 2], "all")]
         items.append(
             f"Across {middle['k']} anastrozole arms, {h['outcome']} at first follow-up was "
             f"{middle['ratio']:.2f}× baseline (95% CI {middle['ratio_ci'][0]:.2f} to "
