@@ -1,0 +1,1 @@
+"""One module per report section, each exporting ``blocks(results) -> list[Block]``."""
