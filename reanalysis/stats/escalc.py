@@ -325,8 +325,9 @@ def escalc(
         metafor's names: ``m1i, m2i, sd1i, sd2i, ni, ri`` (dependent; ``SMCR`` takes no
         ``sd2i``), ``m1i, m2i, sd1i, sd2i, n1i, n2i`` (independent), and for ``PPC1``/``PPC2``
         ``m1i_pre, m1i_post, sd1i_pre, n1i, m2i_pre, m2i_post, sd2i_pre, n2i, ri``. Each is a
-        number, a sequence or array, a pandas Series, or a column name of ``data``; scalars
-        are repeated over the rows. NaN marks a missing value and gives NaN in that row.
+        number, a sequence or array, a pandas Series (taken by position, not aligned on its
+        index), or a column name of ``data``; scalars are repeated over the rows. NaN marks
+        a missing value and gives NaN in that row.
 
     Formulas (1 = first group or occasion, 2 = second; J(m) the exact bias correction of
     Hedges 1981; LS = metafor's default large-sample variances):
@@ -342,8 +343,8 @@ def escalc(
       (Hedges 1981; Hedges & Olkin 1985).
     - ROM: yi = ln(m1i/m2i), vi = sd1i²/(n1i·m1i²) + sd2i²/(n2i·m2i²) (Hedges et al. 1999).
     - PPC1: Morris 2008 d_ppc1 = SMCR of group 1 − SMCR of group 2, each standardized by its
-      own pretest SD, vi the sum of the two SMCR LS variances (what metafor's
-      analyses:morris2008 page computes; Morris's Table 5 variances use another formula).
+      own pretest SD, vi the sum of the two SMCR LS variances (as metafor's
+      analyses:morris2008 page computes it; not checked against Morris's Table 5 variances).
     - PPC2: Morris 2008 d_ppc2 = J(n1i+n2i−2)·[(m1i_post − m1i_pre) − (m2i_post − m2i_pre)]
       / SD_pre,pooled (eqs. 8-10); vi by eq. 25 with the estimate in place of δ:
       J²·(1−ri)·2(n1i+n2i)/(n1i·n2i)·(N−2)/(N−4)·(1 + δ²·n1i·n2i/(2(1−ri)(n1i+n2i))) − δ²,
