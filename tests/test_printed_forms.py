@@ -37,7 +37,7 @@ LOCAL_TOLERANCE: dict[str, float] = {
     # Blom's approximation ξ(n) that the paper recommends (eq. 9) is within 1.5% of it for
     # 5 <= n <= 50 (largest gap 1.44% at n = 5) (relative).
     "blom": 0.015,
-    # correlation_interval's brentq refinement (xtol 1e-13): the brief asks for 1e-10 (absolute).
+    # correlation_interval refines crossings by brentq (xtol 1e-13); it promises 1e-10 (absolute).
     "crossing": 1e-10,
 }
 
@@ -45,9 +45,11 @@ LOCAL_TOLERANCE: dict[str, float] = {
 
 
 def test_cochrane_handbook_6_5_2_2_small_sample_divisor():
-    # Cochrane Handbook 6.x, section 6.5.2.2: "the t statistic for a 95% confidence
-    # interval from a sample size of 25 ... (the result is 2.0639). The divisor, 3.92, in
-    # the formula above would be replaced by 2 × 2.0639 = 4.128."
+    # Cochrane Handbook 6.x, section 6.5.2.2 (the same example as in version 5.1, section
+    # 7.7.3.2, whose wording was checked): "the t value for a 95% confidence interval from a
+    # sample size of 25 can be obtained by typing =tinv(1-0.95,25-1) ... (the result is
+    # 2.0639). The divisor, 3.92, in the formula above would be replaced by 2 × 2.0639 =
+    # 4.128."
     low, high, n = 1.5, 2.5, 25
     divisor = math.sqrt(n) * (high - low) / sd_from_ci(low, high, n)
     assert divisor == pytest.approx(4.128, abs=0.0005 + 1e-12)  # printed to 3 decimals

@@ -48,20 +48,13 @@ MIN_MEDIAN_N = 5
 # --- argument checks ------------------------------------------------------------------
 
 
-def _finite_array(value: ArrayLike, name: str) -> np.ndarray:
+def _finite_array(value: ArrayLike, name: str, positive: bool = False) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         raise ReanalysisError(f"{name} must be a number or numbers, got {value!r}") from None
-    if not np.all(np.isfinite(array)):
-        raise ReanalysisError(f"{name} must be finite, got {value!r}")
-    return array
-
-
-def _positive_array(value: ArrayLike, name: str) -> np.ndarray:
-    array = _finite_array(value, name)
-    if np.any(array <= 0):
-        raise ReanalysisError(f"{name} must be > 0, got {value!r}")
+    if not np.all(np.isfinite(array)) or (positive and np.any(array <= 0)):
+        raise ReanalysisError(f"{name} must be finite{' and > 0' * positive}, got {value!r}")
     return array
 
 
@@ -72,12 +65,10 @@ def _whole_array(value: ArrayLike, name: str, minimum: int) -> np.ndarray:
     return array
 
 
-def _level(confidence_level: float) -> float:
-    if not (isinstance(confidence_level, int | float) and 0 < confidence_level < 1):
-        raise ReanalysisError(
-            f"confidence_level must lie strictly between 0 and 1, got {confidence_level!r}"
-        )
-    return float(confidence_level)
+def _probability(value: float, name: str) -> float:
+    if not (isinstance(value, int | float) and 0 < value < 1):
+        raise ReanalysisError(f"{name} must lie strictly between 0 and 1, got {value!r}")
+    return float(value)
 
 
 def _out(array: np.ndarray) -> float | np.ndarray:
@@ -93,7 +84,7 @@ def sd_from_se(se: ArrayLike, n: ArrayLike) -> float | np.ndarray:
 
     Cochrane Handbook 6.x, section 6.5.2.2.
     """
-    se_ = _positive_array(se, "se")
+    se_ = _finite_array(se, "se", positive=True)
     n_ = _whole_array(n, "n", 2)
     return _out(se_ * np.sqrt(n_))  # Cochrane Handbook 6.5.2.2: SD = √N × SE
 
@@ -113,7 +104,7 @@ def sd_from_ci(
     if np.any(high_ <= low_):
         raise ReanalysisError(f"high must exceed low, got low={low!r} and high={high!r}")
     n_ = _whole_array(n, "n", 2)
-    t = stats.t.ppf((1 + _level(confidence_level)) / 2, n_ - 1)
+    t = stats.t.ppf((1 + _probability(confidence_level, "confidence_level")) / 2, n_ - 1)
     return _out(np.sqrt(n_) * (high_ - low_) / (2 * t))  # Cochrane Handbook 6.5.2.2
 
 
@@ -304,8 +295,9 @@ def _skewness(x: _FiveNumbers) -> tuple[np.ndarray, np.ndarray]:
 
     Shi J, Luo D, Wan X, et al. Detecting the skewness of data from the five-number
     summary and its application in meta-analysis. Stat Methods Med Res 2023;32(7):
-    1338–1360. The constants are those of the published paper as implemented in metafor's
-    ``conv.fivenum`` (R/conv.fivenum.r).
+    1338–1360. Statistics and critical values as implemented in metafor's ``conv.fivenum``
+    (R/conv.fivenum.r), which attributes them to the published paper (its 2020 arXiv
+    preprint had slightly different constants).
     """
     n = x.n
     if x.scenario != "S2":
@@ -434,10 +426,7 @@ def parse_printed_p(text: str, significance_level: float = 0.05) -> PrintedP:
     """
     if not isinstance(text, str):
         raise ReanalysisError(f"text must be a string such as {ACCEPTED_P_FORMS}, got {text!r}")
-    if not (isinstance(significance_level, int | float) and 0 < significance_level < 1):
-        raise ReanalysisError(
-            f"significance_level must lie strictly between 0 and 1, got {significance_level!r}"
-        )
+    alpha = _probability(significance_level, "significance_level")
     compact = _SPACES.sub("", text).translate(_MINUSES)
     match = _P_FORM.fullmatch(compact)
     if match is None or not (match["ns"] or match["whole"] or match["fraction"]):
@@ -448,7 +437,7 @@ def parse_printed_p(text: str, significance_level: float = 0.05) -> PrintedP:
     if match["ns"]:
         if relation != "=":
             raise ReanalysisError(f"text must print NS without a bound (as 'NS'), got {text!r}")
-        return PrintedP(text, "ns", None, None, float(significance_level))
+        return PrintedP(text, "ns", None, None, alpha)
     exponent = int(match["exponent"] or 0)
     number = Decimal(f"{match['whole'] or 0}.{match['fraction'] or 0}").scaleb(exponent)
     decimals = max(len(match["fraction"] or "") - exponent, 0)
@@ -456,7 +445,7 @@ def parse_printed_p(text: str, significance_level: float = 0.05) -> PrintedP:
     empty = (relation in ("<", "<=") and number == 0) or (relation == ">" and number == 1)
     if not 0 <= number <= 1 or empty:
         raise ReanalysisError(f"text must print a P value between 0 and 1, got {text!r}")
-    return PrintedP(text, relation, float(number), decimals, float(significance_level))
+    return PrintedP(text, relation, float(number), decimals, alpha)
 
 
 # --- correlations consistent with a printed P ---------------------------------------------
