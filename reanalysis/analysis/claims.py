@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from reanalysis.data.studies import ReportedResult, Study, load_studies
-from reanalysis.data.trials import Measurement, Trial, convert, load_trial
+from reanalysis.data.trials import Measurement, Trial, load_trial
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.checks import (
     CheckResult,
@@ -52,6 +52,7 @@ from reanalysis.stats.checks import (
     threshold_check,
 )
 from reanalysis.stats.effects import MEASUREMENT_OF_OUTCOME, PrePost, plausible_correlation
+from reanalysis.stats.units import convert
 
 CLAIMS_FILE = "claims.toml"
 STUDIES_FILE = "studies.toml"

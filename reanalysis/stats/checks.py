@@ -28,7 +28,6 @@ from typing import Literal
 
 from scipy import optimize, stats
 
-from reanalysis.data.trials import convert
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.effects import (
     PlausibleCorrelation,
@@ -37,6 +36,7 @@ from reanalysis.stats.effects import (
     difference_in_change,
     implied_correlation,
 )
+from reanalysis.stats.units import convert
 
 CheckVerdict = Literal["consistent", "inconsistent", "cannot tell"]
 CHECK_VERDICTS: tuple[str, ...] = ("consistent", "inconsistent", "cannot tell")
@@ -397,7 +397,7 @@ def cross_report_agreement(
 
     Each printed value stands for its rounding interval (:func:`rounding_interval`);
     report A's interval is converted to report B's unit with
-    :func:`reanalysis.data.trials.convert` (molar mass from the molecular formula) and the
+    :func:`reanalysis.stats.units.convert` (molar mass from the molecular formula) and the
     two intervals must overlap. Assumes both are the same quantity of the same men at
     the same visit, and that the authors converted with the exact molar mass.
     """
