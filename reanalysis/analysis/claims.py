@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from reanalysis.analysis.plausible import MEASUREMENT_OF_OUTCOME, plausible_correlation
 from reanalysis.data.studies import ReportedResult, Study, load_studies
 from reanalysis.data.trials import Measurement, Trial, load_trial
 from reanalysis.errors import ReanalysisError
@@ -51,7 +52,7 @@ from reanalysis.stats.checks import (
     sd_or_se,
     threshold_check,
 )
-from reanalysis.stats.effects import MEASUREMENT_OF_OUTCOME, PrePost, plausible_correlation
+from reanalysis.stats.effects import PrePost
 from reanalysis.stats.units import convert
 
 CLAIMS_FILE = "claims.toml"
