@@ -119,6 +119,8 @@ def _finite_record(record: dict) -> dict:
 
 
 def _effects_table(effects: Any) -> None:
+    from reanalysis.analysis.trial_effects import correlation_verdict
+
     def number(value: float) -> str:
         return f"{value:.4g}"
 
@@ -166,15 +168,15 @@ def _effects_table(effects: Any) -> None:
                 f"  [{number(ci.low)}, {number(ci.high)}]"
             )
         if c.implied is not None:
-            print(f"  implied r: {c.implied.verdict}")
+            print(f"  implied r: {correlation_verdict(c.implied)}")
     for note in effects.notes:
         print(f"note: {note}")
 
 
 @command("effects", "effect sizes for one outcome of a trial file", _effects_arguments)
 def run_effects(args: argparse.Namespace) -> int:
+    from reanalysis.analysis.trial_effects import between_arm_effects
     from reanalysis.data.trials import load_trial
-    from reanalysis.stats.effects import between_arm_effects
 
     if args.reported_p is not None and not 0 < args.reported_p < 1:
         raise ReanalysisError(
@@ -263,8 +265,12 @@ def _finite_payload(payload: Any, what: str = "result") -> Any:
 def run_pool(args: argparse.Namespace) -> int:
     import warnings
 
+    from reanalysis.analysis.synthesis import (
+        correlation_sensitivity,
+        default_correlation,
+        pool_trials,
+    )
     from reanalysis.data.trials import load_trial
-    from reanalysis.stats.synthesis import correlation_sensitivity, default_correlation, pool_trials
 
     trials = [load_trial(path) for path in args.files]
     r = args.r if args.r is not None else default_correlation(args.outcome)
@@ -348,8 +354,9 @@ def _bayes_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("bayes", "Bayesian reading of a trial's between-arm effect", _bayes_arguments)
 def run_bayes(args: argparse.Namespace) -> int:
+    from reanalysis.analysis.bayes import default_threshold, trial_posterior
     from reanalysis.data.trials import load_trial
-    from reanalysis.stats.bayes import PRIOR_NAMES, default_threshold, trial_posterior
+    from reanalysis.stats.bayes import PRIOR_NAMES
 
     if args.r is not None and not -1 < args.r < 1:
         raise ReanalysisError(f"--r must lie strictly between -1 and 1, got {args.r}")

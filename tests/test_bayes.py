@@ -11,18 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
+from reanalysis.analysis.bayes import posterior_by_correlation, trial_posterior
 from reanalysis.cli import main
 from reanalysis.data.trials import load_trial
 from reanalysis.errors import ReanalysisError
 from reanalysis.report.figures import posterior_densities
-from reanalysis.stats.bayes import (
-    NormalPrior,
-    named_prior,
-    normal_posterior,
-    parse_prior,
-    posterior_by_correlation,
-    trial_posterior,
-)
+from reanalysis.stats.bayes import NormalPrior, named_prior, normal_posterior, parse_prior
 from tests.tolerances import TOLERANCE
 
 matplotlib.use("Agg")

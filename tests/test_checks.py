@@ -26,7 +26,8 @@ from reanalysis.stats.checks import (
     share_below,
     threshold_check,
 )
-from reanalysis.stats.effects import PlausibleCorrelation, PrePost
+from reanalysis.stats.correlation import PlausibleCorrelation
+from reanalysis.stats.effects import PrePost
 from tests.tolerances import TOLERANCE
 
 HAND = TOLERANCE["hand_worked"]

@@ -20,7 +20,7 @@ import pytest
 from scipy import optimize, stats
 
 from reanalysis.analysis.consistency import consistency_checks
-from reanalysis.stats.effects import plausible_correlation
+from reanalysis.analysis.plausible import plausible_correlation
 from tests.shipped import DATA, edited
 from tests.tolerances import TOLERANCE
 

@@ -10,30 +10,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from reanalysis.analysis.plausible import plausible_correlation
+from reanalysis.analysis.trial_effects import between_arm_effects, correlation_verdict
 from reanalysis.cli import main
 from reanalysis.data.trials import load_trial
 from reanalysis.errors import ReanalysisError
+from reanalysis.stats.correlation import correlation_grid, implied_correlation, split_sensitivity
 from reanalysis.stats.effects import (
     PrePost,
     ancova_from_summary,
     ancova_pseudo_ipd,
     arm_change,
     baseline_difference,
-    between_arm_effects,
     change_pseudo_ipd,
     change_score_sd,
     correlation_from_change_sd,
-    correlation_grid,
     difference_in_change,
     dppc2,
     final_value_difference,
     hedges_g_final,
-    implied_correlation,
-    plausible_correlation,
     pseudo_individual_data,
     smcc_difference,
     smcr_difference,
-    split_sensitivity,
 )
 from tests.tolerances import TOLERANCE
 
@@ -126,7 +124,7 @@ def test_burnett2009_reported_p_reproduced_by_implied_r(analysis):
     assert closed.pvalue == pytest.approx(0.0014, rel=TOLERANCE["root"])
     assert ipd.pvalue == pytest.approx(0.0014, rel=REL)
     assert implied.consistent is True
-    assert implied.verdict.startswith("consistent")
+    assert correlation_verdict(implied).startswith("consistent")
 
 
 def test_burnett2009_ancova_adjusts_for_baseline_imbalance():
@@ -247,7 +245,7 @@ def test_implied_correlation_agrees_across_p_t_and_ci():
 def test_implied_correlation_reports_when_no_r_reproduces_p():
     implied = implied_correlation(TREATMENT, CONTROL, reported_p=0.999)
     assert implied.roots == ()
-    assert implied.verdict.startswith("not consistent")
+    assert correlation_verdict(implied).startswith("not consistent")
     with pytest.raises(ReanalysisError, match="no correlation"):
         _ = implied.correlation
 

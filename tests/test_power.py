@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from scipy import integrate, special, stats
 from statsmodels.stats.power import TTestIndPower
 
+from reanalysis.analysis.power import trial_arms, trial_power_analysis
 from reanalysis.cli import main
 from reanalysis.data.trials import load_trial
 from reanalysis.errors import ReanalysisError
@@ -312,8 +313,8 @@ def test_bad_input_raises(call, message) -> None:
 
 
 def test_burnett2009_power_analysis_from_the_trial_file() -> None:
-    treatment, control = power.trial_arms(load_trial(DATA / "burnett2009.csv"), "pa_spine_bmd")
-    analysis = power.trial_power_analysis(
+    treatment, control = trial_arms(load_trial(DATA / "burnett2009.csv"), "pa_spine_bmd")
+    analysis = trial_power_analysis(
         treatment,
         control,
         correlations=(0.8, 0.95),
@@ -383,7 +384,7 @@ def test_burnett2009_power_analysis_from_the_trial_file() -> None:
 def test_trial_power_analysis_bad_correlation() -> None:
     arm = PrePost(30, 1.0, 0.1, 1.0, 0.1)
     with pytest.raises(ReanalysisError, match="r must lie strictly"):
-        power.trial_power_analysis(arm, arm, correlations=(1.0,))
+        trial_power_analysis(arm, arm, correlations=(1.0,))
 
 
 # --- CLI -----------------------------------------------------------------------------------

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from reanalysis.analysis import claims, consistency
+from reanalysis.analysis import bayes, claims, consistency, power, trial_effects
+from reanalysis.analysis.plausible import MEASUREMENT_OF_OUTCOME
 from reanalysis.data.trials import load_trial
 from reanalysis.report.results import build_results, normalize
-from reanalysis.stats import bayes, effects, power
+from reanalysis.stats import correlation, effects
 from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -39,8 +40,8 @@ def _same(stored, fresh) -> None:
 def test_effects_equal_between_arm_effects(results: dict) -> None:
     for record in results["effects"]:
         trial = load_trial(DATA / Path(record["file"]).name)
-        known = record["outcome"] in effects.MEASUREMENT_OF_OUTCOME
-        fresh = effects.between_arm_effects(
+        known = record["outcome"] in MEASUREMENT_OF_OUTCOME
+        fresh = trial_effects.between_arm_effects(
             trial,
             record["outcome"],
             record["week"],
@@ -57,7 +58,7 @@ def test_effects_equal_between_arm_effects(results: dict) -> None:
         _same(record, {k: v for k, v in match[0].items() if k != "r_source" or known})
 
 
-def _implied(x: dict, analysis: str = "change") -> effects.ImpliedCorrelation:
+def _implied(x: dict, analysis: str = "change") -> correlation.ImpliedCorrelation:
     """The implied correlation recomputed from the data (not the stored, rounded r)."""
     trial = load_trial(DATA / Path(x["file"]).name)
     arms = []
@@ -65,7 +66,7 @@ def _implied(x: dict, analysis: str = "change") -> effects.ImpliedCorrelation:
         base = trial.measurement(x["outcome"], arm, 0, x["study"])
         end = trial.measurement(x["outcome"], arm, x["week"], x["study"])
         arms.append(effects.PrePost(end.n, base.mean, base.sd, end.mean, end.sd))
-    return effects.implied_correlation(*arms, reported_p=x["reported_p"], analysis=analysis)
+    return correlation.implied_correlation(*arms, reported_p=x["reported_p"], analysis=analysis)
 
 
 def _reanalysis(results: dict, record_id: str) -> dict:
@@ -74,7 +75,7 @@ def _reanalysis(results: dict, record_id: str) -> dict:
 
 def test_implied_correlations_equal_implied_correlation(results: dict) -> None:
     for x in results["reported_reanalyses"]:
-        for analysis in effects.ANALYSES:
+        for analysis in correlation.ANALYSES:
             _same(x["implied"][analysis]["roots"], list(_implied(x, analysis).roots))
 
 
@@ -107,7 +108,7 @@ def test_power_equals_trial_power_analysis(results: dict) -> None:
         trial = load_trial(DATA / Path(x["file"]).name)
         analysis = power.trial_power_analysis(
             *power.trial_arms(trial, x["outcome"], study=x["study"]),
-            correlations=effects.DEFAULT_CORRELATION_GRID,
+            correlations=correlation.DEFAULT_CORRELATION_GRID,
             sample_size_correlations=(
                 _implied(_reanalysis(results, x["id"])).correlation,
                 x["reference_r"],

@@ -27,18 +27,12 @@ from hypothesis import strategies as st
 from scipy import optimize, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
+from reanalysis.analysis.synthesis import correlation_sensitivity, pool_trials, study_effects
 from reanalysis.cli import main
 from reanalysis.data.trials import load_trial
 from reanalysis.errors import ReanalysisError
 from reanalysis.report.figures import pooled_forest
-from reanalysis.stats.synthesis import (
-    FewStudiesWarning,
-    correlation_sensitivity,
-    pool_trials,
-    random_effects,
-    ratio_of_means_change,
-    study_effects,
-)
+from reanalysis.stats.synthesis import FewStudiesWarning, random_effects, ratio_of_means_change
 from tests.tolerances import TOLERANCE
 
 matplotlib.use("Agg")

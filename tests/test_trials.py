@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from reanalysis.cli import main
 from reanalysis.data.studies import load_studies
-from reanalysis.data.trials import conversion_factor, convert, load_trial
+from reanalysis.data.trials import load_trial
 from reanalysis.errors import ReanalysisError
+from reanalysis.stats.units import conversion_factor, convert
 from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -37,9 +37,10 @@ from typing import Any
 
 import numpy as np
 
+from reanalysis.analysis.plausible import MEASUREMENT_OF_OUTCOME, plausible_correlation
 from reanalysis.data.folder import CLAIMS_FILE, STUDIES_FILE, load_folder
 from reanalysis.data.studies import ReportedResult, Study
-from reanalysis.data.trials import Measurement, Trial, convert
+from reanalysis.data.trials import Measurement, Trial
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.checks import (
     CheckResult,
@@ -51,7 +52,8 @@ from reanalysis.stats.checks import (
     sd_or_se,
     threshold_check,
 )
-from reanalysis.stats.effects import MEASUREMENT_OF_OUTCOME, PrePost, plausible_correlation
+from reanalysis.stats.effects import PrePost
+from reanalysis.stats.units import convert
 
 
 class Verdict(StrEnum):

@@ -48,11 +48,12 @@ from reanalysis.analysis.claims import (
     study_ref,
     within_arm_p_check,
 )
+from reanalysis.analysis.plausible import MEASUREMENT_OF_OUTCOME
 from reanalysis.data.studies import ReportedResult, Study
-from reanalysis.data.trials import Measurement, Trial, conversion_factor, convert
+from reanalysis.data.trials import Measurement, Trial
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.checks import RELATIONS, CheckResult, baseline_balance, threshold_check
-from reanalysis.stats.effects import MEASUREMENT_OF_OUTCOME
+from reanalysis.stats.units import conversion_factor, convert
 
 # The studies.toml field holding a study's estradiol cut-off, and the unit it is in.
 THRESHOLD_FIELD = "threshold_estradiol_pg_ml"

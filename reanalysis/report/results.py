@@ -1,8 +1,9 @@
 """Every number the report shows, computed from ``data/`` into one JSON-ready mapping.
 
-This is the one place where the pure modules (effects, power, checks, claims, synthesis,
-bayes) meet the data; figures and the report read only what :func:`build_results`
-returns (and ``results.json`` stores), never the data files or the API directly.
+This is the one place where the analysis modules (trial effects, power, claims,
+consistency, synthesis, bayes) meet all of the data; figures and the report read only
+what :func:`build_results` returns (and ``results.json`` stores), never the data files
+or the API directly.
 
 Each record carries its provenance: the data file (relative to the project), the line
 numbers of the rows it was computed from, and the sources those rows cite.
@@ -25,11 +26,17 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from reanalysis.analysis import claims, consistency
+from reanalysis.analysis import bayes, claims, consistency, power, synthesis, trial_effects
+from reanalysis.analysis.arms import comparison_rows, prepost_at
+from reanalysis.analysis.plausible import MEASUREMENT_OF_OUTCOME, PLAUSIBLE_CORRELATIONS
 from reanalysis.data.studies import ReportedResult, Study
 from reanalysis.data.trials import Measurement, Trial
 from reanalysis.errors import ReanalysisError
-from reanalysis.stats import bayes, checks, effects, power, synthesis
+from reanalysis.stats import checks, correlation
+from reanalysis.stats.bayes import PRIOR_NAMES
+from reanalysis.stats.effects import ConfidenceInterval
+from reanalysis.stats.power import pooled_analysis_sd, power_grid
+from reanalysis.stats.synthesis import FewStudiesWarning
 
 SIGNIFICANT_DIGITS = 12
 MANIFEST_PACKAGES = (
@@ -52,13 +59,13 @@ POWER_DIFFERENCES_PCT = (1.0, 2.0)
 REFERENCE_R = 0.9
 CURVE_N_MIN, CURVE_N_MAX = 5, 400
 # Pre–post correlations for the hormone-response synthesis: low, middle and high ends of
-# the judged plausible range for sex steroids on treatment (effects.PLAUSIBLE_CORRELATIONS).
+# the judged plausible range for sex steroids on treatment (PLAUSIBLE_CORRELATIONS).
 HORMONE_R_GRID = (0.2, 0.5, 0.8)
 # Curves of the r-sensitivity figures step r by 0.01.
 FINE_CORRELATION_STEP = 0.01
 
 
-def correlation_curve_grid(plausible: effects.PlausibleCorrelation | None) -> tuple[float, ...]:
+def correlation_curve_grid(plausible: correlation.PlausibleCorrelation | None) -> tuple[float, ...]:
     """r in steps of 0.01 up to 0.99, from 0.5 or the plausible range's low end if lower."""
     low = 0.5 if plausible is None else min(0.5, math.floor(plausible.low * 10) / 10)
     steps = round((0.99 - low) / FINE_CORRELATION_STEP)
@@ -67,7 +74,7 @@ def correlation_curve_grid(plausible: effects.PlausibleCorrelation | None) -> tu
 
 def in_sensitivity_table(r: float) -> bool:
     """Rows the report prints: the default grid, and tenths below it."""
-    return r in effects.DEFAULT_CORRELATION_GRID or (r < 0.5 and round(r * 10, 9) % 1 == 0)
+    return r in correlation.DEFAULT_CORRELATION_GRID or (r < 0.5 and round(r * 10, 9) % 1 == 0)
 
 
 def normalize(value: Any) -> Any:
@@ -179,15 +186,6 @@ def study_records(studies: dict[str, Study], data_dir: Path) -> dict[str, Any]:
     return records
 
 
-def _rows_for(trial: Trial, study: str, outcome: str, arms: Iterable[str], week: float):
-    arms = set(arms)
-    return [
-        m
-        for m in trial.rows
-        if m.study == study and m.outcome == outcome and m.arm in arms and m.week in (0, week)
-    ]
-
-
 def effect_records(trials: dict[str, Trial], data_dir: Path) -> list[dict[str, Any]]:
     """Within- and between-arm effects of every outcome at every follow-up week.
 
@@ -200,9 +198,11 @@ def effect_records(trials: dict[str, Trial], data_dir: Path) -> list[dict[str, A
             outcomes = _unique_in_order(m.outcome for m in trial.rows if m.study == study)
             for outcome in outcomes:
                 for week in trial.followup_weeks(outcome, study):
-                    known = outcome in effects.MEASUREMENT_OF_OUTCOME
+                    known = outcome in MEASUREMENT_OF_OUTCOME
                     r = None if known else UNKNOWN_OUTCOME_R
-                    result = effects.between_arm_effects(trial, outcome, week, r=r, study=study)
+                    result = trial_effects.between_arm_effects(
+                        trial, outcome, week, r=r, study=study
+                    )
                     for record in result.records():
                         if not known:
                             record["r_source"] = "assumed: no plausible range recorded"
@@ -211,7 +211,7 @@ def effect_records(trials: dict[str, Trial], data_dir: Path) -> list[dict[str, A
                             record["dppc2_ci_low"] = record["dppc2"] - half
                             record["dppc2_ci_high"] = record["dppc2"] + half
                         arms = [a for a in (record["treatment"], record["control"]) if a]
-                        rows = _rows_for(trial, study, outcome, arms, week)
+                        rows = comparison_rows(trial, study, outcome, arms, week)
                         records.append(
                             record
                             | provenance(rows, trial, data_dir)
@@ -220,7 +220,7 @@ def effect_records(trials: dict[str, Trial], data_dir: Path) -> list[dict[str, A
     return records
 
 
-def _interval(ci: effects.ConfidenceInterval) -> list[float]:
+def _interval(ci: ConfidenceInterval) -> list[float]:
     return [ci.low, ci.high]
 
 
@@ -256,28 +256,18 @@ def reported_reanalyses(
                 continue
             chosen = trial.study_for(reported.outcome, reported.study)
             week = reported.week or trial.followup_weeks(reported.outcome, chosen)[-1]
-            arms = []
-            for arm in reported.arms:
-                base = trial.measurement(reported.outcome, arm, 0, chosen)
-                end = trial.measurement(reported.outcome, arm, week, chosen)
-                arms.append((effects.PrePost(end.n, base.mean, base.sd, end.mean, end.sd), end))
-            (first, first_row), (second, second_row) = arms
-            measurement = effects.MEASUREMENT_OF_OUTCOME.get(reported.outcome)
-            plausible = effects.PLAUSIBLE_CORRELATIONS[measurement] if measurement else None
+            (first, first_row), (second, second_row) = (
+                prepost_at(trial, reported.outcome, arm, week, chosen) for arm in reported.arms
+            )
+            measurement = MEASUREMENT_OF_OUTCOME.get(reported.outcome)
+            plausible = PLAUSIBLE_CORRELATIONS[measurement] if measurement else None
             implied = {}
-            for analysis in effects.ANALYSES:
-                found = effects.implied_correlation(
+            for analysis in correlation.ANALYSES:
+                found = correlation.implied_correlation(
                     first, second, reported_p=reported.value, analysis=analysis, plausible=plausible
                 )
-                implied[analysis] = {
-                    "roots": list(found.roots),
-                    "implied_r": found.correlation if found.roots else None,
-                    "consistent": found.consistent,
-                    "verdict": found.verdict,
-                    "attainable_p_low": found.attainable[0],
-                    "attainable_p_high": found.attainable[1],
-                }
-            grid = effects.correlation_grid(first, second, correlation_curve_grid(plausible))
+                implied[analysis] = trial_effects.implied_p_record(found)
+            grid = correlation.correlation_grid(first, second, correlation_curve_grid(plausible))
             grid["dppc2_ci_low"] = grid["dppc2"] - Z_975 * np.sqrt(grid["dppc2_var"])
             grid["dppc2_ci_high"] = grid["dppc2"] + Z_975 * np.sqrt(grid["dppc2_var"])
             grid["in_table"] = [in_sensitivity_table(r) for r in grid["r"]]
@@ -309,7 +299,7 @@ def reported_reanalyses(
             }
             change_r = implied["change"]["implied_r"]
             if change_r is not None:
-                at = effects.between_arm_effects(
+                at = trial_effects.between_arm_effects(
                     trial, reported.outcome, week, r=change_r, study=chosen
                 )
                 pair = next(
@@ -336,7 +326,7 @@ def reported_reanalyses(
             if record["n_assumed"]:
                 total = first.n + second.n
                 mid = (plausible.low + plausible.high) / 2 if plausible else 0.5
-                split = effects.split_sensitivity(
+                split = correlation.split_sensitivity(
                     total, first, second, mid, reported_p=reported.value
                 )
                 record["split_sensitivity"] = {
@@ -344,7 +334,7 @@ def reported_reanalyses(
                     "r": mid,
                     "rows": split.to_dict(orient="records"),
                 }
-            rows = _rows_for(trial, chosen, reported.outcome, reported.arms, week)
+            rows = comparison_rows(trial, chosen, reported.outcome, reported.arms, week)
             record["decimals"] = printed_mean_decimals(rows)
             out.append(record | provenance(rows, trial, data_dir))
     return out
@@ -372,14 +362,14 @@ def power_analyses(
         analysis = power.trial_power_analysis(
             treatment,
             control,
-            correlations=effects.DEFAULT_CORRELATION_GRID,
+            correlations=correlation.DEFAULT_CORRELATION_GRID,
             differences_pct=POWER_DIFFERENCES_PCT,
             sample_size_correlations=sample_size_r,
         )
         n_grid = np.arange(CURVE_N_MIN, CURVE_N_MAX + 1)
         curves = []
         for r in sample_size_r:
-            pooled_sd = power.pooled_analysis_sd("change", treatment, control, r)
+            pooled_sd = pooled_analysis_sd("change", treatment, control, r)
             for pct in POWER_DIFFERENCES_PCT:
                 d = pct / 100 * analysis.baseline_mean / pooled_sd
                 curves.append(
@@ -388,7 +378,7 @@ def power_analyses(
                         "difference_pct": pct,
                         "analysis": "change",
                         "n_per_arm": n_grid.tolist(),
-                        "power": power.power_grid(d, n_grid, n_grid).tolist(),
+                        "power": power_grid(d, n_grid, n_grid).tolist(),
                     }
                 )
         frame = analysis.summary_frame()
@@ -469,7 +459,7 @@ def synthesis_records(trials: dict[str, Trial], studies: dict) -> dict[str, Any]
     for outcome in outcomes:
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", synthesis.FewStudiesWarning)
+                warnings.simplefilter("ignore", FewStudiesWarning)
                 pooled = synthesis.pool_trials(files, outcome, "dppc2", prefer_studies=prefer)
         except ReanalysisError as error:
             between.append({"outcome": outcome, "poolable": False, "reason": str(error)})
@@ -532,7 +522,7 @@ def bayes_records(trials: dict[str, Trial], reanalyses: list[dict[str, Any]]) ->
             | bayes.trial_posterior(
                 trial, x["outcome"], name, implied, threshold, x["study"]
             ).to_dict()
-            for name in bayes.PRIOR_NAMES
+            for name in PRIOR_NAMES
         ]
         out.append(
             {
@@ -547,7 +537,7 @@ def bayes_records(trials: dict[str, Trial], reanalyses: list[dict[str, Any]]) ->
                 "by_r": bayes.posterior_by_correlation(
                     trial,
                     x["outcome"],
-                    effects.DEFAULT_CORRELATION_GRID,
+                    correlation.DEFAULT_CORRELATION_GRID,
                     threshold=threshold,
                     study=x["study"],
                 ),

@@ -14,9 +14,9 @@ Choices recorded here:
 * Reported p-values of unnamed tests are matched with the change-score t-test: a
   within-arm p with the paired t-test (:func:`reanalysis.stats.effects.arm_change`), a
   between-arm p with the two-sample t-test on change
-  (:func:`reanalysis.stats.effects.implied_correlation`). Both depend on the unpublished
-  pre–post correlation r, so a check reports the range of r that reproduces the p and
-  compares it with the judged plausible range of :mod:`reanalysis.stats.effects`.
+  (:func:`reanalysis.stats.correlation.implied_correlation`). Both depend on the
+  unpublished pre–post correlation r, so a check reports the range of r that reproduces
+  the p and compares it with a judged plausible range (:class:`PlausibleCorrelation`).
 * Nothing is rounded inside a computation; evidence strings round for reading only.
 """
 
@@ -28,15 +28,10 @@ from typing import Literal
 
 from scipy import optimize, stats
 
-from reanalysis.data.trials import convert
 from reanalysis.errors import ReanalysisError
-from reanalysis.stats.effects import (
-    PlausibleCorrelation,
-    PrePost,
-    arm_change,
-    difference_in_change,
-    implied_correlation,
-)
+from reanalysis.stats.correlation import PlausibleCorrelation, implied_correlation
+from reanalysis.stats.effects import PrePost, arm_change, difference_in_change
+from reanalysis.stats.units import convert
 
 CheckVerdict = Literal["consistent", "inconsistent", "cannot tell"]
 CHECK_VERDICTS: tuple[str, ...] = ("consistent", "inconsistent", "cannot tell")
@@ -280,7 +275,7 @@ def recompute_between_arm_p(
     Student's t on the change scores (:func:`reanalysis.stats.effects.difference_in_change`),
     each arm's change SD from the common pre–post r (Cochrane Handbook v6.4, 6.5.2.8);
     the ends of the printed P's interval are matched by
-    :func:`reanalysis.stats.effects.implied_correlation`. Verdict as in
+    :func:`reanalysis.stats.correlation.implied_correlation`. Verdict as in
     :func:`recompute_within_arm_p`. Assumes the test compared change from baseline
     between arms with the same r in both, and that the n are right.
     """
@@ -397,7 +392,7 @@ def cross_report_agreement(
 
     Each printed value stands for its rounding interval (:func:`rounding_interval`);
     report A's interval is converted to report B's unit with
-    :func:`reanalysis.data.trials.convert` (molar mass from the molecular formula) and the
+    :func:`reanalysis.stats.units.convert` (molar mass from the molecular formula) and the
     two intervals must overlap. Assumes both are the same quantity of the same men at
     the same visit, and that the authors converted with the exact molar mass.
     """

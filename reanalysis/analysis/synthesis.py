@@ -1,0 +1,294 @@
+"""Random-effects pooling of trial files: per-file effects, pooled results, sensitivity to r.
+
+The trial layer over :mod:`reanalysis.stats.synthesis`: :func:`study_effects` turns each
+trial file into effects ready to pool (between-arm effects from
+:func:`reanalysis.analysis.trial_effects.between_arm_effects`, or within-arm log ratios of
+means), :func:`pool_trials` pools them, and :func:`correlation_sensitivity` repeats the
+pooling across r, overall and per subgroup of arms.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from reanalysis.analysis.plausible import MEASUREMENT_OF_OUTCOME, plausible_correlation
+from reanalysis.analysis.trial_effects import between_arm_effects
+from reanalysis.errors import ReanalysisError
+from reanalysis.stats.effects import difference_in_change, dppc2, smcr_difference
+from reanalysis.stats.synthesis import (
+    FewStudiesWarning,
+    PooledEstimate,
+    _normal_quantile,
+    random_effects,
+    ratio_of_means_change,
+)
+
+BETWEEN_ARM_MEASURES = ("md_change", "dppc2", "smcr_diff")
+MEASURES = (*BETWEEN_ARM_MEASURES, "romc")
+FOLLOWUPS = ("last", "first")
+
+
+@dataclass(frozen=True)
+class StudyEffect:
+    """One comparison (or, for ``romc``, one arm) of one trial file, ready to pool.
+
+    ``label`` names it as ``trial: treatment vs control`` or ``trial: arm``; ``rows``
+    are the file lines it was computed from; ``n_assumed`` flags an assumed n.
+    """
+
+    label: str
+    trial: str
+    study: str
+    arm: str
+    week: float
+    estimate: float
+    variance: float
+    n_assumed: bool
+    rows: tuple[int, ...]
+
+
+def _chosen_study(trial: Any, outcome: str, prefer: Sequence[str]) -> str | None:
+    """The first preferred study that reports ``outcome`` in this file, else the default."""
+    for study in prefer:
+        if any(m.study == study and m.outcome == outcome for m in trial.rows):
+            return study
+    return None
+
+
+def default_correlation(outcome: str) -> float:
+    """Midpoint of the outcome's judged plausible r range (:mod:`reanalysis.analysis.plausible`)."""
+    if outcome not in MEASUREMENT_OF_OUTCOME:
+        raise ReanalysisError(f"no plausible correlation is recorded for {outcome!r}; give r")
+    plausible = plausible_correlation(MEASUREMENT_OF_OUTCOME[outcome])
+    return (plausible.low + plausible.high) / 2
+
+
+def _between_arm_study_effects(
+    trial: Any, outcome: str, measure: str, r: float, week: float | None, study: str | None
+) -> list[StudyEffect]:
+    """Each treatment arm vs the control at ``week``, via :func:`between_arm_effects`.
+
+    When several treatment arms share one control, the control's n is divided evenly
+    among the comparisons so that it is not counted twice (Cochrane Handbook v6.4,
+    section 23.3.4); means and SDs are unchanged.
+    """
+    effects = between_arm_effects(trial, outcome, week, r=r, study=study)
+    pairs = [c for c in effects.comparisons if c.kind == "treatment_vs_control"]
+    sharing = {c.control.arm: sum(p.control.arm == c.control.arm for p in pairs) for c in pairs}
+    found = []
+    for c in pairs:
+        control = c.control.data
+        if sharing[c.control.arm] > 1:
+            control = replace(control, n=max(2, control.n // sharing[c.control.arm]))
+        treatment = c.treatment.data
+        if measure == "md_change":
+            result = difference_in_change(treatment, control, r)
+            estimate, variance = result.estimate, result.standard_error**2
+        else:
+            compute = dppc2 if measure == "dppc2" else smcr_difference
+            effect = compute(treatment, control, r)
+            estimate, variance = effect.estimate, effect.variance
+        rows = [
+            m.row
+            for arm in (c.treatment.arm, c.control.arm)
+            for m in trial.series(outcome, arm, effects.study)
+            if m.week in (0.0, effects.week)
+        ]
+        found.append(
+            StudyEffect(
+                label=f"{trial.name}: {c.treatment.arm} vs {c.control.arm}",
+                trial=trial.name,
+                study=effects.study,
+                arm=c.treatment.arm,
+                week=effects.week,
+                estimate=estimate,
+                variance=variance,
+                n_assumed=c.treatment.n_assumed or c.control.n_assumed,
+                rows=tuple(sorted(rows)),
+            )
+        )
+    return found
+
+
+def _ratio_study_effects(
+    trial: Any, outcome: str, r: float, followup: str, study: str | None
+) -> list[StudyEffect]:
+    """Each treatment arm's log ratio of means, baseline to its first or last follow-up."""
+    chosen = trial.study_for(outcome, study)
+    found = []
+    for arm in trial.arms_reporting(outcome, chosen):
+        if trial.role(arm) != "treatment":
+            continue
+        series = trial.series(outcome, arm, chosen)
+        followups = [m for m in series if m.week > 0]
+        if not followups or series[0].week != 0:
+            continue
+        base, end = series[0], followups[0] if followup == "first" else followups[-1]
+        ratio = ratio_of_means_change(base.mean, base.sd, end.mean, end.sd, end.n, r)
+        found.append(
+            StudyEffect(
+                label=f"{trial.name}: {arm}",
+                trial=trial.name,
+                study=chosen,
+                arm=arm,
+                week=end.week,
+                estimate=ratio.estimate,
+                variance=ratio.variance,
+                n_assumed=base.n_assumed or end.n_assumed,
+                rows=(base.row, end.row),
+            )
+        )
+    return found
+
+
+def study_effects(
+    trials: Sequence[Any],
+    outcome: str,
+    measure: str,
+    r: float | None = None,
+    followup: str = "last",
+    prefer_studies: Sequence[str] = (),
+) -> tuple[StudyEffect, ...]:
+    """The per-file effects that :func:`pool_trials` pools.
+
+    ``measure``: ``md_change`` (difference in mean change, variance = SE² of the
+    change-score t-test), ``dppc2`` (Morris 2008, eq. 8 and 25) or ``smcr_diff``
+    (Becker 1988) for each treatment arm vs control, from
+    :func:`reanalysis.analysis.trial_effects.between_arm_effects`; or ``romc``, each
+    treatment arm's log ratio of means from baseline (:func:`ratio_of_means_change`).
+    ``followup`` picks the last (default) or first follow-up week. ``r`` defaults to the
+    midpoint of the outcome's plausible range
+    (:func:`reanalysis.analysis.plausible.plausible_correlation`).
+    ``prefer_studies`` names studies (reports) to use in files that hold several.
+    """
+    if measure not in MEASURES:
+        raise ReanalysisError(f"measure must be one of {', '.join(MEASURES)}, got {measure!r}")
+    if followup not in FOLLOWUPS:
+        raise ReanalysisError(f"followup must be one of {', '.join(FOLLOWUPS)}, got {followup!r}")
+    if r is None:
+        r = default_correlation(outcome)
+    if not -1 < r < 1:
+        raise ReanalysisError(f"r must lie strictly between -1 and 1, got {r}")
+    found: list[StudyEffect] = []
+    for trial in trials:
+        if outcome not in trial.outcomes:
+            continue
+        study = _chosen_study(trial, outcome, prefer_studies)
+        if measure == "romc":
+            found += _ratio_study_effects(trial, outcome, r, followup, study)
+        else:
+            weeks = trial.followup_weeks(outcome, study)
+            week = weeks[0] if followup == "first" and weeks else None
+            found += _between_arm_study_effects(trial, outcome, measure, r, week, study)
+    return tuple(found)
+
+
+def pool_trials(
+    trials: Sequence[Any],
+    outcome: str,
+    measure: str,
+    r: float | None = None,
+    method: str = "reml",
+    prediction: str = "z",
+    followup: str = "last",
+    prefer_studies: Sequence[str] = (),
+) -> PooledEstimate:
+    """Random-effects pooling of :func:`study_effects` across trial files.
+
+    Raises ReanalysisError when fewer than two comparisons have data (e.g. when the
+    control arm's values were not published).
+    """
+    found = study_effects(trials, outcome, measure, r, followup, prefer_studies)
+    if len(found) < 2:
+        names = ", ".join(t.name for t in trials)
+        raise ReanalysisError(
+            f"{measure} of {outcome!r} can be computed for {len(found)} comparison(s) in "
+            f"{names}; pooling needs at least 2"
+        )
+    return random_effects(
+        [e.estimate for e in found],
+        [e.variance for e in found],
+        method=method,
+        prediction=prediction,
+        measure=measure,
+        labels=[e.label for e in found],
+    )
+
+
+def _single_study_record(effect: StudyEffect) -> dict[str, Any]:
+    """A subgroup of one: its own estimate and Wald CI; nothing to pool."""
+    se = math.sqrt(effect.variance)
+    half = _normal_quantile(0.95) * se
+    return {
+        "k": 1,
+        "estimate": effect.estimate,
+        "se": se,
+        "ci_low": effect.estimate - half,
+        "ci_high": effect.estimate + half,
+        "labels": [effect.label],
+    }
+
+
+def _group_record(found: Sequence[StudyEffect], method: str, measure: str) -> dict[str, Any]:
+    if len(found) == 1:
+        return _single_study_record(found[0])
+    with warnings.catch_warnings():
+        # The record says k; the reader is told via ``few_studies`` instead.
+        warnings.simplefilter("ignore", FewStudiesWarning)
+        pooled = random_effects(
+            [e.estimate for e in found],
+            [e.variance for e in found],
+            method=method,
+            measure=measure,
+            labels=[e.label for e in found],
+        )
+    record = pooled.to_dict()
+    record["labels"] = list(pooled.labels)
+    return record
+
+
+def correlation_sensitivity(
+    trials: Sequence[Any],
+    outcome: str,
+    measure: str,
+    correlations: Sequence[float],
+    subgroup_of_arm: Mapping[str, str] | None = None,
+    method: str = "reml",
+    followup: str = "last",
+    prefer_studies: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """Pooled results at each r, overall (group ``all``) and per subgroup of arms.
+
+    ``subgroup_of_arm`` maps arm names to a subgroup label (e.g. a dose); each subgroup
+    with two or more arms is pooled by :func:`random_effects`, a subgroup of one reports
+    that arm's own estimate and Wald CI. Each record carries ``r``, ``group``, the keys
+    of :meth:`PooledEstimate.to_dict` (only k, estimate, se, ci_low, ci_high for k = 1),
+    ``labels`` and ``few_studies`` (k < 3: τ² and the prediction interval unreliable,
+    hypothesis-generating only).
+    """
+    if len(correlations) == 0:
+        raise ReanalysisError("correlations must hold at least one value")
+    records = []
+    for r in correlations:
+        found = study_effects(trials, outcome, measure, r, followup, prefer_studies)
+        if not found:
+            raise ReanalysisError(f"no {measure} of {outcome!r} can be computed from these files")
+        groups: dict[str, list[StudyEffect]] = {"all": list(found)}
+        if subgroup_of_arm:
+            unassigned = [e.arm for e in found if e.arm not in subgroup_of_arm]
+            if unassigned:
+                raise ReanalysisError(
+                    f"subgroup_of_arm must assign every arm; missing {', '.join(unassigned)}"
+                )
+            for effect in found:
+                groups.setdefault(subgroup_of_arm[effect.arm], []).append(effect)
+        for group, members in groups.items():
+            record = {"r": float(r), "group": group, "outcome": outcome}
+            record |= _group_record(members, method, measure)
+            record["few_studies"] = record["k"] < 3
+            records.append(record)
+    return records

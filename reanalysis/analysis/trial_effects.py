@@ -1,0 +1,411 @@
+"""Within- and between-arm effects of one outcome of a trial file.
+
+The trial layer over :mod:`reanalysis.stats.effects` and
+:mod:`reanalysis.stats.correlation`: :func:`between_arm_effects` reads a
+:class:`reanalysis.data.trials.Trial`, builds each arm with
+:func:`reanalysis.analysis.arms.prepost_from_rows`, takes r as given, implied by a
+reported p, or assumed from the outcome's plausible range
+(:mod:`reanalysis.analysis.plausible`), and returns every effect as frozen dataclasses
+with flat records for the report. :func:`correlation_verdict` words an implied
+correlation against its plausible range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from reanalysis.analysis.arms import prepost_from_rows
+from reanalysis.analysis.plausible import MEASUREMENT_OF_OUTCOME, PLAUSIBLE_CORRELATIONS
+from reanalysis.data.trials import Trial
+from reanalysis.errors import ReanalysisError
+from reanalysis.stats.correlation import (
+    ANALYSES,
+    Analysis,
+    ImpliedCorrelation,
+    PlausibleCorrelation,
+    implied_correlation,
+)
+from reanalysis.stats.effects import (
+    AncovaResult,
+    ArmChange,
+    PrePost,
+    StandardizedEffect,
+    TTestResult,
+    _check_correlation,
+    ancova_from_summary,
+    arm_change,
+    baseline_difference,
+    difference_in_change,
+    dppc2,
+    final_value_difference,
+    hedges_g_final,
+    smcc_difference,
+    smcr_difference,
+)
+
+
+def correlation_verdict(implied: ImpliedCorrelation) -> str:
+    """One sentence saying whether the implied r lies in the judged plausible range."""
+    status = implied.status
+    if status == "no_root":
+        return (
+            f"not consistent: no r in (-1, 1) reproduces {implied.target} = "
+            f"{implied.target_value:g} under the {implied.analysis} analysis"
+        )
+    roots = ", ".join(f"{r:.3f}" for r in implied.roots)
+    if status == "no_range":
+        return f"implied r = {roots}; no plausible range is recorded for this measurement"
+    span = f"[{implied.plausible.low:g}, {implied.plausible.high:g}]"
+    if status == "consistent":
+        return f"consistent: implied r = {roots} lies in the plausible range {span}"
+    return f"not consistent: implied r = {roots} lies outside the plausible range {span}"
+
+
+def implied_p_record(implied: ImpliedCorrelation) -> dict[str, Any]:
+    """The r implied by a reported p as flat fields: its roots, the chosen r (None when no
+    r reproduces the p), its status against the plausible range in words, and the range
+    of p attainable over r."""
+    return {
+        "roots": list(implied.roots),
+        "implied_r": implied.correlation if implied.roots else None,
+        "consistent": implied.consistent,
+        "verdict": correlation_verdict(implied),
+        "attainable_p_low": implied.attainable[0],
+        "attainable_p_high": implied.attainable[1],
+    }
+
+
+@dataclass(frozen=True)
+class WithinArm:
+    """One arm's change from baseline to ``week`` in a trial file."""
+
+    arm: str
+    role: str
+    n_assumed: bool
+    data: PrePost
+    change: ArmChange
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Every between-arm result for one pair of arms (first minus second).
+
+    ``kind`` is ``treatment_vs_control`` or ``treatment_vs_treatment``. ``r`` is the
+    correlation used, ``r_source`` says where it came from (``given``, ``implied`` or
+    ``assumed``). ``final`` ignores baseline; ``baseline`` is the chance imbalance
+    between randomized arms.
+    """
+
+    kind: str
+    treatment: WithinArm
+    control: WithinArm
+    r: float
+    r_source: str
+    analysis: str
+    change: TTestResult
+    change_welch: TTestResult
+    ancova: AncovaResult
+    final: TTestResult
+    baseline: TTestResult
+    dppc2: StandardizedEffect
+    smcr_difference: StandardizedEffect
+    smcc_difference: StandardizedEffect
+    hedges_g_final: StandardizedEffect
+    implied: ImpliedCorrelation | None
+
+    @property
+    def primary(self) -> TTestResult:
+        """The result of the chosen analysis (change-score t-test or ANCOVA)."""
+        return self.ancova if self.analysis == "ancova" else self.change
+
+
+@dataclass(frozen=True)
+class TrialEffects:
+    """Within-arm and between-arm effects for one outcome at one week of a trial file.
+
+    ``notes`` says which comparisons could not be made and why (e.g. placebo values
+    not published).
+    """
+
+    trial: str
+    study: str
+    outcome: str
+    unit: str
+    week: float
+    analysis: str
+    r: float
+    r_source: str
+    plausible: PlausibleCorrelation | None
+    within: tuple[WithinArm, ...]
+    comparisons: tuple[Comparison, ...]
+    missing_controls: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    def records(self) -> list[dict]:
+        """Flat dicts: per treatment arm, its comparisons with control (or, when none can
+        be made, its within-arm results alone); then treatment-vs-treatment comparisons."""
+        records = []
+        control = self.missing_controls[0] if self.missing_controls else None
+        for arm in (a for a in self.within if a.role == "treatment"):
+            against_control = [
+                c
+                for c in self.comparisons
+                if c.kind == "treatment_vs_control" and c.treatment.arm == arm.arm
+            ]
+            if against_control:
+                records += [self._comparison_record(c) for c in against_control]
+            else:
+                records.append(self._arm_only_record(arm, control))
+        records += [
+            self._comparison_record(c)
+            for c in self.comparisons
+            if c.kind == "treatment_vs_treatment"
+        ]
+        return records
+
+    def _common(self, r: float, r_source: str) -> dict:
+        return {
+            "trial": self.trial,
+            "study": self.study,
+            "outcome": self.outcome,
+            "unit": self.unit,
+            "week": self.week,
+            "analysis": self.analysis,
+            "r": r,
+            "r_source": r_source,
+            "plausible_r_low": self.plausible.low if self.plausible else None,
+            "plausible_r_high": self.plausible.high if self.plausible else None,
+        }
+
+    @staticmethod
+    def _arm_fields(prefix: str, arm: WithinArm | None) -> dict:
+        if arm is None:
+            keys = ("mean_change", "change_sd", "percent_change", "p_within")
+            return {f"{prefix}_{key}": None for key in keys} | {f"n_{prefix}": None}
+        ci = arm.change.test.confidence_interval()
+        return {
+            f"n_{prefix}": arm.data.n,
+            f"{prefix}_n_assumed": arm.n_assumed,
+            f"{prefix}_baseline_mean": arm.data.baseline_mean,
+            f"{prefix}_followup_mean": arm.data.followup_mean,
+            f"{prefix}_mean_change": arm.change.mean_change,
+            f"{prefix}_change_sd": arm.change.change_sd,
+            f"{prefix}_change_ci_low": ci.low,
+            f"{prefix}_change_ci_high": ci.high,
+            f"{prefix}_percent_change": arm.change.percent_change,
+            f"{prefix}_p_within": arm.change.test.pvalue,
+        }
+
+    def _arm_only_record(self, arm: WithinArm, control: str | None) -> dict:
+        record = self._common(arm.change.correlation, self.r_source)
+        record |= {"comparison": "within_arm_only", "treatment": arm.arm, "control": control}
+        record |= self._arm_fields("treatment", arm) | self._arm_fields("control", None)
+        for key in (
+            "md_change",
+            "md_change_se",
+            "md_change_ci_low",
+            "md_change_ci_high",
+            "p_value",
+            "dppc2",
+            "dppc2_var",
+            "smcr_diff",
+            "smcr_diff_var",
+        ):
+            record[key] = None
+        record["notes"] = list(self.notes)
+        return record
+
+    def _comparison_record(self, c: Comparison) -> dict:
+        record = self._common(c.r, c.r_source)
+        record |= {"comparison": c.kind, "treatment": c.treatment.arm, "control": c.control.arm}
+        record |= self._arm_fields("treatment", c.treatment) | self._arm_fields(
+            "control", c.control
+        )
+        change_ci, ancova_ci = c.change.confidence_interval(), c.ancova.confidence_interval()
+        primary_ci = c.primary.confidence_interval()
+        record |= {
+            "md_change": c.change.estimate,
+            "md_change_se": c.change.standard_error,
+            "md_change_ci_low": change_ci.low,
+            "md_change_ci_high": change_ci.high,
+            "p_change": c.change.pvalue,
+            "p_change_welch": c.change_welch.pvalue,
+            "ancova_estimate": c.ancova.estimate,
+            "ancova_se": c.ancova.standard_error,
+            "ancova_ci_low": ancova_ci.low,
+            "ancova_ci_high": ancova_ci.high,
+            "ancova_slope": c.ancova.slope,
+            "p_ancova": c.ancova.pvalue,
+            "estimate": c.primary.estimate,
+            "estimate_se": c.primary.standard_error,
+            "estimate_ci_low": primary_ci.low,
+            "estimate_ci_high": primary_ci.high,
+            "df": c.primary.df,
+            "p_value": c.primary.pvalue,
+            "final_difference_ignoring_baseline": c.final.estimate,
+            "p_final_ignoring_baseline": c.final.pvalue,
+            "baseline_difference": c.baseline.estimate,
+            "p_baseline": c.baseline.pvalue,
+            "dppc2": c.dppc2.estimate,
+            "dppc2_var": c.dppc2.variance,
+            "smcr_diff": c.smcr_difference.estimate,
+            "smcr_diff_var": c.smcr_difference.variance,
+            "smcc_diff": c.smcc_difference.estimate,
+            "smcc_diff_var": c.smcc_difference.variance,
+            "hedges_g_final": c.hedges_g_final.estimate,
+            "hedges_g_final_var": c.hedges_g_final.variance,
+            "notes": list(self.notes),
+        }
+        if c.implied is not None:
+            record |= {
+                "implied_r": c.implied.correlation,
+                "implied_r_roots": list(c.implied.roots),
+                "reported_p": c.implied.target_value,
+                "verdict": correlation_verdict(c.implied),
+            }
+        return record
+
+
+def _comparison(
+    kind: str,
+    treatment: WithinArm,
+    control: WithinArm,
+    r: float,
+    r_source: str,
+    analysis: str,
+    implied: ImpliedCorrelation | None,
+) -> Comparison:
+    t, c = treatment.data, control.data
+    return Comparison(
+        kind=kind,
+        treatment=replace(treatment, change=arm_change(t, r)),
+        control=replace(control, change=arm_change(c, r)),
+        r=r,
+        r_source=r_source,
+        analysis=analysis,
+        change=difference_in_change(t, c, r),
+        change_welch=difference_in_change(t, c, r, welch=True),
+        ancova=ancova_from_summary(t, c, r),
+        final=final_value_difference(t, c),
+        baseline=baseline_difference(t, c),
+        dppc2=dppc2(t, c, r),
+        smcr_difference=smcr_difference(t, c, r),
+        smcc_difference=smcc_difference(t, c, r),
+        hedges_g_final=hedges_g_final(t, c),
+        implied=implied,
+    )
+
+
+def between_arm_effects(
+    trial: Trial,
+    outcome: str,
+    week: float | None = None,
+    *,
+    r: float | None = None,
+    reported_p: float | None = None,
+    analysis: Analysis = "change",
+    study: str | None = None,
+) -> TrialEffects:
+    """All effects for ``outcome`` at ``week`` (default: the last follow-up) of a trial.
+
+    Each treatment arm is compared with each control arm that has data, and treatment
+    arms with each other (e.g. two doses). Arms with data get within-arm paired
+    results. Give ``r`` (used for every comparison), or ``reported_p`` (each comparison
+    takes the r that reproduces it, see :func:`implied_correlation`), or neither: then
+    r is the midpoint of the outcome's plausible range
+    (:func:`reanalysis.analysis.plausible.plausible_correlation`),
+    marked ``assumed``. n is taken from the follow-up row (the analysed completers).
+    """
+    if r is not None and reported_p is not None:
+        raise ReanalysisError("give r or reported_p, not both")
+    if analysis not in ANALYSES:
+        raise ReanalysisError(f"analysis must be one of {', '.join(ANALYSES)}, got {analysis!r}")
+    chosen = trial.study_for(outcome, study)
+    weeks = trial.followup_weeks(outcome, chosen)
+    if not weeks:
+        raise ReanalysisError(f"{trial.path}: outcome {outcome!r} has no follow-up rows")
+    if week is None:
+        week = weeks[-1]
+    elif week not in weeks:
+        available = ", ".join(f"{w:g}" for w in weeks)
+        raise ReanalysisError(
+            f"week must be a follow-up week of {outcome!r} ({available}), got {week:g}"
+        )
+    measurement = MEASUREMENT_OF_OUTCOME.get(outcome)
+    plausible = PLAUSIBLE_CORRELATIONS[measurement] if measurement else None
+    if r is not None:
+        base_r, r_source = _check_correlation(r), "given"
+    elif plausible is not None:
+        base_r, r_source = (plausible.low + plausible.high) / 2, "assumed"
+    elif reported_p is None:
+        raise ReanalysisError(
+            f"no plausible correlation is recorded for {outcome!r}; give r or reported_p"
+        )
+    else:
+        base_r, r_source = 0.5, "assumed"
+
+    within, notes, unit = [], [], ""
+    for arm in trial.arms_reporting(outcome, chosen):
+        series = {m.week: m for m in trial.series(outcome, arm, chosen)}
+        if week not in series:
+            notes.append(f"{arm}: no row at week {week:g}")
+            continue
+        base, end = series[0.0], series[week]
+        unit = end.unit
+        data = prepost_from_rows(base, end)
+        within.append(
+            WithinArm(
+                arm, end.role, base.n_assumed or end.n_assumed, data, arm_change(data, base_r)
+            )
+        )
+    treatments = [a for a in within if a.role == "treatment"]
+    controls = [a for a in within if a.role == "control"]
+    missing_controls = tuple(
+        arm for arm in trial.control_arms if arm not in {a.arm for a in controls}
+    )
+    for arm in missing_controls:
+        notes.append(
+            f"{arm}: no {outcome} values in the file (not published); "
+            "comparisons with the control need them"
+        )
+    if not trial.control_arms:
+        notes.append("no control arm in the file: its values were not published")
+
+    pairs = [("treatment_vs_control", t, c) for t in treatments for c in controls]
+    pairs += [
+        ("treatment_vs_treatment", treatments[i], treatments[j])
+        for i in range(len(treatments))
+        for j in range(i + 1, len(treatments))
+    ]
+    if reported_p is not None and not pairs:
+        raise ReanalysisError(
+            f"reported_p needs a between-arm comparison, and {outcome!r} has data for one arm only"
+        )
+    comparisons = []
+    for kind, t, c in pairs:
+        implied, pair_r, pair_source = None, base_r, r_source
+        if reported_p is not None:
+            implied = implied_correlation(
+                t.data, c.data, reported_p=reported_p, analysis=analysis, plausible=plausible
+            )
+            pair_r, pair_source = implied.correlation, "implied"
+        comparisons.append(_comparison(kind, t, c, pair_r, pair_source, analysis, implied))
+    if reported_p is not None and len(comparisons) == 1:
+        base_r, r_source = comparisons[0].r, "implied"
+        within = [replace(a, change=arm_change(a.data, base_r)) for a in within]
+    return TrialEffects(
+        trial=trial.name,
+        study=chosen,
+        outcome=outcome,
+        unit=unit,
+        week=float(week),
+        analysis=analysis,
+        r=base_r,
+        r_source=r_source,
+        plausible=plausible,
+        within=tuple(within),
+        comparisons=tuple(comparisons),
+        missing_controls=missing_controls,
+        notes=tuple(notes),
+    )
