@@ -14,9 +14,11 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reanalysis.errors import ReanalysisError
+from reanalysis.errors import BuildInterrupted, ReanalysisError
 
 EXIT_BAD_INPUT = 2
+# 128 + SIGINT: the shell's convention for a command stopped by Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,7 +77,15 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def _report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default="data", help="directory of input files (default: data)")
-    parser.add_argument("--out", default="reports", help="output directory (default: reports)")
+    parser.add_argument(
+        "--out",
+        default="reports",
+        help="output folder: new, empty, or one this command wrote before (default: reports)",
+    )
+    parser.add_argument(
+        "--config", help="settings file (default: analysis.toml in the data folder, if any)"
+    )
+    parser.add_argument("--png", action="store_true", help="also write PNG copies of figures")
 
 
 @command("report", "compute, draw and write the report (all or nothing)", _report_arguments)
@@ -87,10 +97,30 @@ def run_report(args: argparse.Namespace) -> int:
     out = write_report(
         Path(args.data),
         Path(args.out),
-        command=f"reanalysis report --data {args.data} --out {args.out}",
         progress=lambda line: print(line, flush=True),
+        config=Path(args.config) if args.config else None,
+        png=args.png,
     )
     print(f"report written to {out}/")
+    return 0
+
+
+# --- init ---------------------------------------------------------------------
+
+
+def _init_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", help="a new or empty folder to write the starter files into")
+
+
+@command(
+    "init", "write a starter data folder (example CSV, analysis.toml, README)", _init_arguments
+)
+def run_init(args: argparse.Namespace) -> int:
+    from reanalysis.data.starter import write_starter
+
+    for path in write_starter(args.folder):
+        print(f"wrote {path}")
+    print(f"next: edit the files, then `reanalysis report --data {args.folder} --out REPORT_DIR`")
     return 0
 
 
@@ -528,6 +558,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command][1][1](args)
+    except BuildInterrupted as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_status
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except ReanalysisError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

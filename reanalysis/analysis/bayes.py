@@ -1,17 +1,22 @@
 """Bayesian reading of a trial's treatment − control difference in mean change.
 
 The trial layer over :mod:`reanalysis.stats.bayes`: the likelihood is the change-score
-estimate and its SE from :func:`reanalysis.analysis.trial_effects.between_arm_effects`,
-the named priors are built from a clinically relevant threshold T, and
-:func:`posterior_by_correlation` shows how the posterior moves with r.
+estimate and its SE from :func:`reanalysis.analysis.trial_effects.between_arm_effects`;
+the named priors are built from the threshold T, the outcome's minimal important
+difference (``analysis.toml``, or the documented default: half the pooled baseline SD);
+the outcome's direction turns P(θ < −T) and P(θ > T) into probabilities of benefit and
+of harm beyond T. Every treatment-vs-control comparison can be read, or the one chosen
+by ``treatment`` and ``control``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
-from reanalysis.analysis.trial_effects import Comparison, TrialEffects, between_arm_effects
+from reanalysis.analysis.trial_effects import Comparison, between_arm_effects
+from reanalysis.data.settings import DEFAULT_SETTINGS, Settings
 from reanalysis.data.trials import Trial
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.bayes import (
@@ -22,40 +27,72 @@ from reanalysis.stats.bayes import (
     parse_prior,
 )
 
-# Units for which the default threshold (1% of the baseline mean) is defined: BMD.
-THRESHOLD_UNITS = ("g/cm2", "g/cm²")
-DEFAULT_THRESHOLD_FRACTION = 0.01
 
-
-def _comparison(
-    trial: Trial, outcome: str, r: float | None, study: str | None
-) -> tuple[TrialEffects, Comparison]:
-    effects = between_arm_effects(trial, outcome, r=r, study=study)
-    pairs = [c for c in effects.comparisons if c.kind == "treatment_vs_control"]
-    if len(pairs) != 1:
+def comparisons(
+    trial: Trial,
+    outcome: str,
+    r: float | None = None,
+    study: str | None = None,
+    *,
+    treatment: str | None = None,
+    control: str | None = None,
+    settings: Settings | None = None,
+) -> list[Comparison]:
+    """The treatment-vs-control comparisons of ``outcome``, optionally one chosen pair."""
+    effects = between_arm_effects(trial, outcome, r=r, study=study, settings=settings)
+    pairs = [
+        c
+        for c in effects.comparisons
+        if c.kind == "treatment_vs_control"
+        and treatment in (None, c.treatment.arm)
+        and control in (None, c.control.arm)
+    ]
+    if not pairs:
+        available = ", ".join(
+            f"{c.treatment.arm} vs {c.control.arm}"
+            for c in effects.comparisons
+            if c.kind == "treatment_vs_control"
+        )
+        wanted = f" {treatment or 'any treatment'} vs {control or 'any control'}"
         raise ReanalysisError(
-            f"{trial.path}: a Bayesian reading needs exactly one treatment-vs-control "
-            f"comparison of {outcome!r}, found {len(pairs)}"
+            f"{trial.path}: no treatment-vs-control comparison{wanted} of {outcome!r}"
+            + (f"; available: {available}" if available else "")
             + (f" ({'; '.join(effects.notes)})" if effects.notes else "")
         )
-    return effects, pairs[0]
+    return pairs
 
 
-def default_threshold(trial: Trial, outcome: str, study: str | None = None) -> float:
-    """T = 1% of the baseline mean, for BMD: a 1% difference in change from baseline.
-
-    The baseline mean is the n-weighted mean of the two compared arms' baseline means
-    (the trial's pooled baseline). Defined only for BMD (unit g/cm²); other outcomes need
-    an explicit threshold.
-    """
-    effects, pair = _comparison(trial, outcome, None, study)
-    if effects.unit not in THRESHOLD_UNITS:
+def _one(pairs: list[Comparison], trial: Trial, outcome: str) -> Comparison:
+    if len(pairs) != 1:
+        names = ", ".join(f"{c.treatment.arm} vs {c.control.arm}" for c in pairs)
         raise ReanalysisError(
-            f"no default threshold for {outcome!r} (unit {effects.unit}); give --threshold"
+            f"{trial.path}: {outcome!r} has {len(pairs)} treatment-vs-control comparisons "
+            f"({names}); choose one with treatment and control"
         )
+    return pairs[0]
+
+
+def threshold_for(
+    pair: Comparison, outcome: str, settings: Settings | None = None
+) -> tuple[float, str]:
+    """T, the outcome's minimal important difference in its unit, and where it came from.
+
+    Percent-of-baseline and SD-based MIDs use the two arms' n-weighted baseline mean and
+    pooled baseline SD.
+    """
     t, c = pair.treatment.data, pair.control.data
     baseline = (t.n * t.baseline_mean + c.n * c.baseline_mean) / (t.n + c.n)
-    return DEFAULT_THRESHOLD_FRACTION * baseline
+    pooled_sd = math.sqrt(
+        ((t.n - 1) * t.baseline_sd**2 + (c.n - 1) * c.baseline_sd**2) / (t.n + c.n - 2)
+    )
+    chosen = (settings or DEFAULT_SETTINGS).outcome(outcome)
+    threshold, source = chosen.mid_for(baseline, pooled_sd)
+    if not (math.isfinite(threshold) and threshold > 0):
+        raise ReanalysisError(
+            f"the minimal important difference of {outcome!r} is {threshold:g}; it must be "
+            "> 0 (set minimal_important_difference in analysis.toml)"
+        )
+    return threshold, source
 
 
 def trial_posterior(
@@ -65,23 +102,51 @@ def trial_posterior(
     r: float | None = None,
     threshold: float | None = None,
     study: str | None = None,
+    *,
+    treatment: str | None = None,
+    control: str | None = None,
+    settings: Settings | None = None,
 ) -> NormalPosterior:
-    """Bayesian reading of a trial's treatment − control difference in mean change.
+    """Bayesian reading of one treatment − control difference in mean change.
 
-    The likelihood is the change-score estimate and its SE at the last follow-up
-    (:func:`reanalysis.stats.effects.difference_in_change` via ``between_arm_effects``), for
-    correlation ``r`` (default: the midpoint of the outcome's plausible range).
-    ``prior`` is a name from :data:`PRIOR_NAMES`, ``MEAN,SD`` text or a
-    :class:`NormalPrior`; ``threshold`` defaults to :func:`default_threshold`.
+    The likelihood is the change-score estimate and its SE at the last follow-up, for
+    correlation ``r`` (default: the outcome's settings). ``prior`` is a name from
+    :data:`PRIOR_NAMES`, ``MEAN,SD`` text or a :class:`NormalPrior`; ``threshold``
+    defaults to the minimal important difference (:func:`threshold_for`).
     """
-    _, pair = _comparison(trial, outcome, r, study)
+    pairs = comparisons(
+        trial, outcome, r, study, treatment=treatment, control=control, settings=settings
+    )
+    pair = _one(pairs, trial, outcome)
     if threshold is None:
-        threshold = default_threshold(trial, outcome, study)
+        threshold, _ = threshold_for(pair, outcome, settings)
     if isinstance(prior, str):
-        prior = parse_prior(prior, threshold)
+        sign = (settings or DEFAULT_SETTINGS).outcome(outcome).alternative_sign
+        prior = parse_prior(prior, threshold, sign)
     return normal_posterior(
         pair.change.estimate, pair.change.standard_error, prior.mean, prior.sd, threshold
     )
+
+
+def benefit_and_harm(posterior: dict[str, Any], direction: str | None) -> dict[str, Any]:
+    """P(benefit beyond T) and P(harm beyond T) by the outcome's direction, with labels.
+
+    Without a direction, "harm" is read as a decrease (θ < −T) and "benefit" as an
+    increase, and the labels say "lower"/"higher" instead.
+    """
+    lower_better = direction == "lower_is_better"
+    if direction is None:
+        labels = ("higher by more than T", "lower by more than T")
+    else:
+        labels = ("benefit beyond T", "harm beyond T")
+    benefit = posterior["p_below_threshold"] if lower_better else posterior["p_above_threshold"]
+    harm = posterior["p_above_threshold"] if lower_better else posterior["p_below_threshold"]
+    return {
+        "p_benefit": benefit,
+        "p_harm": harm,
+        "benefit_label": labels[0],
+        "harm_label": labels[1],
+    }
 
 
 def posterior_by_correlation(
@@ -91,6 +156,10 @@ def posterior_by_correlation(
     priors: Sequence[str] = PRIOR_NAMES,
     threshold: float | None = None,
     study: str | None = None,
+    *,
+    treatment: str | None = None,
+    control: str | None = None,
+    settings: Settings | None = None,
 ) -> list[dict[str, Any]]:
     """How the posterior and its probabilities move with r, for each named prior.
 
@@ -100,11 +169,19 @@ def posterior_by_correlation(
     """
     if len(correlations) == 0:
         raise ReanalysisError("correlations must hold at least one value")
-    if threshold is None:
-        threshold = default_threshold(trial, outcome, study)
     records = []
     for r in correlations:
         for name in priors:
-            posterior = trial_posterior(trial, outcome, name, r, threshold, study)
+            posterior = trial_posterior(
+                trial,
+                outcome,
+                name,
+                r,
+                threshold,
+                study,
+                treatment=treatment,
+                control=control,
+                settings=settings,
+            )
             records.append({"r": float(r), "prior": name, **posterior.to_dict()})
     return records

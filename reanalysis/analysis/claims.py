@@ -37,8 +37,8 @@ from typing import Any
 
 import numpy as np
 
-from reanalysis.analysis.plausible import MEASUREMENT_OF_OUTCOME, plausible_correlation
-from reanalysis.data.folder import CLAIMS_FILE, STUDIES_FILE, load_folder
+from reanalysis.analysis.plausible import plausible_for
+from reanalysis.data.folder import CLAIMS_FILE, STUDIES_FILE, Dataset, load_folder
 from reanalysis.data.studies import ReportedResult, Study
 from reanalysis.data.trials import Measurement, Trial
 from reanalysis.errors import ReanalysisError
@@ -52,6 +52,7 @@ from reanalysis.stats.checks import (
     sd_or_se,
     threshold_check,
 )
+from reanalysis.stats.correlation import PlausibleCorrelation
 from reanalysis.stats.effects import PrePost
 from reanalysis.stats.units import convert
 
@@ -121,6 +122,7 @@ class AuditData:
     parameters: dict[str, Any]
     plausible_sd: dict[str, dict[str, Any]]
     journals: dict[str, str]
+    dataset: Dataset
 
 
 # --- loading --------------------------------------------------------------------------
@@ -152,6 +154,7 @@ def load_audit_data(data_dir: str | Path, config: str | Path | None = None) -> A
         parameters=claims_file["parameters"],
         plausible_sd=claims_file["plausible_sd"],
         journals=claims_file["journals"],
+        dataset=dataset,
     )
 
 
@@ -231,8 +234,8 @@ def _prepost(baseline: Measurement, followup: Measurement) -> PrePost:
     return PrePost(baseline.n, baseline.mean, baseline.sd, followup.mean, followup.sd)
 
 
-def _plausible(outcome: str):
-    return plausible_correlation(MEASUREMENT_OF_OUTCOME[outcome])
+def _plausible(data: AuditData, outcome: str) -> PlausibleCorrelation | None:
+    return plausible_for(data.dataset.settings, outcome)
 
 
 def _p_decimals(value: float) -> int:
@@ -341,7 +344,10 @@ def _cross_checks(trial: Trial, m: Measurement) -> list[CheckResult]:
 
 
 def within_arm_p_check(
-    before: Measurement, after: Measurement, result: ReportedResult
+    before: Measurement,
+    after: Measurement,
+    result: ReportedResult,
+    plausible: PlausibleCorrelation | None,
 ) -> CheckResult:
     """A reported within-arm p set against the paired t-test on two rows of one arm.
 
@@ -353,7 +359,7 @@ def within_arm_p_check(
         _prepost(before, after),
         result.relation,
         result.value,
-        _plausible(before.outcome),
+        plausible,
         p_decimals=_p_decimals(result.value),
         mean_decimals=_decimals(before, "mean"),
     )
@@ -363,6 +369,7 @@ def between_arm_p_check(
     treatment: tuple[Measurement, Measurement],
     control: tuple[Measurement, Measurement],
     result: ReportedResult,
+    plausible: PlausibleCorrelation | None,
 ) -> CheckResult:
     """A reported between-arm p set against Student's t on change; arms as (before, after).
 
@@ -374,7 +381,7 @@ def between_arm_p_check(
         _prepost(*control),
         result.relation,
         result.value,
-        _plausible(result.outcome),
+        plausible,
         p_decimals=_p_decimals(result.value),
     )
 
@@ -576,7 +583,9 @@ def _between_arm_significance(claim: dict[str, Any], data: AuditData) -> ClaimVe
             f"the source reports {printed_p}, not below {alpha:g}",
             sources=sources,
         )
-    recomputed = between_arm_p_check((rows[0], rows[1]), (rows[2], rows[3]), result)
+    recomputed = between_arm_p_check(
+        (rows[0], rows[1]), (rows[2], rows[3]), result, _plausible(data, result.outcome)
+    )
     recomputed = _with_sources(recomputed, tuple(sources))
     balance = baseline_balance(
         rows[0].mean,
@@ -652,7 +661,7 @@ def _direction(claim: dict[str, Any], data: AuditData) -> ClaimVerdict:
                 claim["from_week"],
                 claim["to_week"],
             ):
-                check = within_arm_p_check(before, after, result)
+                check = within_arm_p_check(before, after, result, _plausible(data, result.outcome))
                 checks.append(_with_sources(check, tuple(sources[:2])))
             else:
                 others.append(described)

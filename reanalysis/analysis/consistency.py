@@ -48,7 +48,7 @@ from reanalysis.analysis.claims import (
     study_ref,
     within_arm_p_check,
 )
-from reanalysis.analysis.plausible import MEASUREMENT_OF_OUTCOME
+from reanalysis.analysis.plausible import plausible_for
 from reanalysis.data.studies import ReportedResult, Study
 from reanalysis.data.trials import Measurement, Trial
 from reanalysis.errors import ReanalysisError
@@ -149,14 +149,15 @@ def _reported_p(data: AuditData, study: Study, result: ReportedResult) -> CheckR
         return _cannot_tell(
             name, f"{printed}: {why} in {trial.path.name}", (trial.path.name, *published)
         )
-    if result.outcome not in MEASUREMENT_OF_OUTCOME:
+    plausible = plausible_for(data.dataset.settings, result.outcome)
+    if plausible is None:
         why = f"no judged plausible pre–post correlation for {result.outcome}"
         return _cannot_tell(name, f"{printed}: {why}", (trial.path.name, *published))
     pairs = [(rows[from_week], rows[week]) for rows in by_arm.values()]
     if kind == "within_arm_p":
-        check = within_arm_p_check(*pairs[0], result)
+        check = within_arm_p_check(*pairs[0], result, plausible)
     else:
-        check = between_arm_p_check(pairs[0], pairs[1], result)
+        check = between_arm_p_check(pairs[0], pairs[1], result, plausible)
     rows = [m for pair in pairs for m in pair]
     return replace(
         check,

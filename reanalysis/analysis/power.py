@@ -50,7 +50,7 @@ class DesignPoint:
     n_control: float
     n_per_group_ceil: int | None
     difference: float
-    difference_pct: float
+    difference_pct: float | None
     effect_size: float
     power: float
 
@@ -69,7 +69,7 @@ class TrialPowerAnalysis:
     alpha: float
     baseline_mean: float
     observed_difference: float
-    observed_difference_pct: float
+    observed_difference_pct: float | None
     power: tuple[DesignPoint, ...]
     minimum_detectable: tuple[DesignPoint, ...]
     sample_size: tuple[DesignPoint, ...]
@@ -87,7 +87,8 @@ def trial_power_analysis(
     control: PrePost,
     *,
     correlations: Sequence[float],
-    differences_pct: Sequence[float] = (1.0, 2.0),
+    differences_pct: Sequence[float] = (),
+    differences: Sequence[float] = (),
     target_powers: Sequence[float] = (0.8, 0.9),
     sample_size_correlations: Sequence[float] = (),
     alpha: float = 0.05,
@@ -95,7 +96,8 @@ def trial_power_analysis(
     """Power of a two-arm pre–post trial as run, its MDE, and n per arm for a new trial.
 
     For each r in ``correlations`` and each analysis (change, final, ANCOVA):
-    the power of the trial's n to detect a difference of each ``differences_pct``
+    the power of the trial's n to detect each difference in ``differences`` (in the
+    outcome's unit, e.g. the minimal important difference) and each ``differences_pct``
     percent of the pooled baseline mean (Δ = pct/100 · baseline mean, a between-arm
     difference in percent change), and the minimum detectable difference at each
     target power. For each r in ``sample_size_correlations`` (e.g. the implied r from
@@ -111,12 +113,14 @@ def trial_power_analysis(
         _check_r(r)
     for pct in differences_pct:
         _check_positive(pct, "differences_pct")
+    for difference in differences:
+        _check_positive(difference, "differences")
     for target in target_powers:
         _check_probability(target, "target_powers")
     alpha = float(_check_probability(alpha, "alpha"))
     weights = (treatment.n, control.n)
     baseline_mean = _pooled((treatment.baseline_mean, control.baseline_mean), weights)
-    if baseline_mean == 0:
+    if baseline_mean == 0 and differences_pct:
         raise ReanalysisError("the pooled baseline mean is 0: percentages of it are undefined")
     observed = treatment.mean_change - control.mean_change
     n_t, n_c = float(treatment.n), float(control.n)
@@ -131,7 +135,7 @@ def trial_power_analysis(
             n_control=n2,
             n_per_group_ceil=n_ceil,
             difference=difference,
-            difference_pct=100 * difference / baseline_mean,
+            difference_pct=100 * difference / baseline_mean if baseline_mean else None,
             effect_size=difference / sd,
             power=power,
         )
@@ -140,8 +144,8 @@ def trial_power_analysis(
     for r in correlations:
         for analysis in ANALYSES:
             sd = pooled_analysis_sd(analysis, treatment, control, r)
-            for pct in differences_pct:
-                difference = pct / 100 * abs(baseline_mean)
+            absolute = [pct / 100 * abs(baseline_mean) for pct in differences_pct]
+            for difference in (*absolute, *differences):
                 p = _scalar_power(difference / sd, n_t, n_c, alpha)
                 powers.append(point("power", analysis, r, sd, n_t, n_c, None, difference, p))
             for target in target_powers:
@@ -165,7 +169,7 @@ def trial_power_analysis(
         alpha=alpha,
         baseline_mean=baseline_mean,
         observed_difference=observed,
-        observed_difference_pct=100 * observed / baseline_mean,
+        observed_difference_pct=100 * observed / baseline_mean if baseline_mean else None,
         power=tuple(powers),
         minimum_detectable=tuple(mdes),
         sample_size=tuple(sizes),

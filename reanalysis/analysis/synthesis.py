@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from reanalysis.analysis.plausible import MEASUREMENT_OF_OUTCOME, plausible_correlation
+from reanalysis.analysis.plausible import correlation_for
 from reanalysis.analysis.trial_effects import between_arm_effects
+from reanalysis.data.settings import Settings
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.effects import difference_in_change, dppc2, smcr_difference
 from reanalysis.stats.synthesis import (
@@ -59,12 +60,9 @@ def _chosen_study(trial: Any, outcome: str, prefer: Sequence[str]) -> str | None
     return None
 
 
-def default_correlation(outcome: str) -> float:
-    """Midpoint of the outcome's judged plausible r range (:mod:`reanalysis.analysis.plausible`)."""
-    if outcome not in MEASUREMENT_OF_OUTCOME:
-        raise ReanalysisError(f"no plausible correlation is recorded for {outcome!r}; give r")
-    plausible = plausible_correlation(MEASUREMENT_OF_OUTCOME[outcome])
-    return (plausible.low + plausible.high) / 2
+def default_correlation(outcome: str, settings: Settings | None = None) -> float:
+    """The r the folder's settings give ``outcome`` (see :mod:`reanalysis.analysis.plausible`)."""
+    return correlation_for(settings, outcome)[0]
 
 
 def _between_arm_study_effects(
@@ -152,6 +150,7 @@ def study_effects(
     r: float | None = None,
     followup: str = "last",
     prefer_studies: Sequence[str] = (),
+    settings: Settings | None = None,
 ) -> tuple[StudyEffect, ...]:
     """The per-file effects that :func:`pool_trials` pools.
 
@@ -170,7 +169,7 @@ def study_effects(
     if followup not in FOLLOWUPS:
         raise ReanalysisError(f"followup must be one of {', '.join(FOLLOWUPS)}, got {followup!r}")
     if r is None:
-        r = default_correlation(outcome)
+        r = default_correlation(outcome, settings)
     if not -1 < r < 1:
         raise ReanalysisError(f"r must lie strictly between -1 and 1, got {r}")
     found: list[StudyEffect] = []
@@ -196,13 +195,14 @@ def pool_trials(
     prediction: str = "z",
     followup: str = "last",
     prefer_studies: Sequence[str] = (),
+    settings: Settings | None = None,
 ) -> PooledEstimate:
     """Random-effects pooling of :func:`study_effects` across trial files.
 
     Raises ReanalysisError when fewer than two comparisons have data (e.g. when the
     control arm's values were not published).
     """
-    found = study_effects(trials, outcome, measure, r, followup, prefer_studies)
+    found = study_effects(trials, outcome, measure, r, followup, prefer_studies, settings)
     if len(found) < 2:
         names = ", ".join(t.name for t in trials)
         raise ReanalysisError(

@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from reanalysis.analysis.arms import prepost_from_rows
-from reanalysis.analysis.plausible import MEASUREMENT_OF_OUTCOME, PLAUSIBLE_CORRELATIONS
+from reanalysis.analysis.plausible import correlation_for, plausible_for
+from reanalysis.data.settings import Settings
 from reanalysis.data.trials import Trial
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.correlation import (
@@ -306,6 +307,7 @@ def between_arm_effects(
     reported_p: float | None = None,
     analysis: Analysis = "change",
     study: str | None = None,
+    settings: Settings | None = None,
 ) -> TrialEffects:
     """All effects for ``outcome`` at ``week`` (default: the last follow-up) of a trial.
 
@@ -313,9 +315,9 @@ def between_arm_effects(
     arms with each other (e.g. two doses). Arms with data get within-arm paired
     results. Give ``r`` (used for every comparison), or ``reported_p`` (each comparison
     takes the r that reproduces it, see :func:`implied_correlation`), or neither: then
-    r is the midpoint of the outcome's plausible range
-    (:func:`reanalysis.analysis.plausible.plausible_correlation`),
-    marked ``assumed``. n is taken from the follow-up row (the analysed completers).
+    r is the one ``settings`` (``analysis.toml``) gives: its ``r``, else the midpoint of
+    its ``r_range``, else the documented default 0.5, each labelled with its source.
+    n is taken from the follow-up row (the analysed completers).
     """
     if r is not None and reported_p is not None:
         raise ReanalysisError("give r or reported_p, not both")
@@ -332,18 +334,11 @@ def between_arm_effects(
         raise ReanalysisError(
             f"week must be a follow-up week of {outcome!r} ({available}), got {week:g}"
         )
-    measurement = MEASUREMENT_OF_OUTCOME.get(outcome)
-    plausible = PLAUSIBLE_CORRELATIONS[measurement] if measurement else None
+    plausible = plausible_for(settings, outcome)
     if r is not None:
         base_r, r_source = _check_correlation(r), "given"
-    elif plausible is not None:
-        base_r, r_source = (plausible.low + plausible.high) / 2, "assumed"
-    elif reported_p is None:
-        raise ReanalysisError(
-            f"no plausible correlation is recorded for {outcome!r}; give r or reported_p"
-        )
     else:
-        base_r, r_source = 0.5, "assumed"
+        base_r, r_source = correlation_for(settings, outcome)
 
     within, notes, unit = [], [], ""
     for arm in trial.arms_reporting(outcome, chosen):

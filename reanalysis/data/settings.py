@@ -24,6 +24,8 @@ default below, which every output labels *assumed*.
     minimal important difference, in the outcome's unit).
     ``threshold`` (with ``threshold_unit``, ``threshold_side`` = ``below``/``above`` and
     ``threshold_justification``): a clinical cut-off for the share-beyond analysis.
+    ``bayes_alternative``: ``benefit`` (default) or ``harm``, the effect the enthusiastic
+    prior of the Bayesian reading is centred on (the claim under study).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class _Outcome(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     threshold_unit: Text | None = None
     threshold_side: Literal["below", "above"] = "below"
     threshold_justification: Text | None = None
+    bayes_alternative: Literal["benefit", "harm"] = "benefit"
 
 
 class _File(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -114,7 +117,14 @@ class OutcomeSettings:
     threshold_unit: str | None
     threshold_side: str
     threshold_justification: str | None
+    bayes_alternative: str
     configured: bool
+
+    @property
+    def alternative_sign(self) -> int:
+        """+1 or −1: the sign of treatment − control under the Bayesian alternative."""
+        higher = self.direction != "lower_is_better"
+        return 1 if higher == (self.bayes_alternative == "benefit") else -1
 
     def mid_for(self, baseline_mean: float, baseline_sd: float) -> tuple[float, str]:
         """The minimal important difference (in the outcome's unit) and where it came from."""
@@ -179,6 +189,7 @@ def _outcome_settings(outcome_id: str, raw: _Outcome, configured: bool) -> Outco
         threshold_unit=raw.threshold_unit,
         threshold_side=raw.threshold_side,
         threshold_justification=raw.threshold_justification,
+        bayes_alternative=raw.bayes_alternative,
         configured=configured,
     )
 

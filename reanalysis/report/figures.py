@@ -8,9 +8,12 @@ timestamp.
 
 from __future__ import annotations
 
+import io
+import multiprocessing
+import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -30,15 +33,33 @@ PALETTE = "colorblind"
 
 @dataclass(frozen=True)
 class DrawnFigure:
-    """A figure written to disk: its file stem, SVG text and the caption for the report."""
+    """A drawn figure: its file stem, SVG text, caption, alt text and optional PNG bytes.
+
+    ``alt`` states the figure's finding for readers who cannot see it (it is the title,
+    not the caption again).
+    """
 
     name: str
     svg: str
     caption: str
+    alt: str
+    png: bytes | None = None
+
+
+@dataclass(frozen=True)
+class FigureTask:
+    """One figure to draw: the drawing function's name and its arguments (picklable)."""
+
+    draw: str
+    args: tuple[Any, ...] = ()
 
 
 def apply_theme() -> None:
-    """The report's one theme; also pins what would otherwise vary between runs."""
+    """The report's one theme; also pins what would otherwise vary between runs.
+
+    ``text.parse_math`` is off so that a ``$`` in an arm or outcome name is printed as
+    itself rather than read as mathtext.
+    """
     sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
     matplotlib.rcParams.update(
         {
@@ -50,6 +71,7 @@ def apply_theme() -> None:
             "axes.titleweight": "bold",
             "figure.titlesize": 12,
             "figure.titleweight": "bold",
+            "text.parse_math": False,
         }
     )
 
@@ -58,33 +80,49 @@ def colours(n: int) -> list[tuple[float, float, float]]:
     return sns.color_palette(PALETTE, n)
 
 
-def save(fig: plt.Figure, out_dir: Path, name: str, caption: str) -> DrawnFigure:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    svg_path = out_dir / f"{name}.svg"
-    fig.savefig(svg_path, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    fig.savefig(
-        out_dir / f"{name}.png",
-        format="png",
-        dpi=PNG_DPI,
-        metadata={"Software": None},
-        bbox_inches="tight",
-    )
+def figure(*args: Any, **kwargs: Any) -> tuple[plt.Figure, Any]:
+    """``plt.subplots`` with constrained layout: laid out in the one draw of saving, so no
+    extra pass for a tight bounding box, and titles are never clipped."""
+    return plt.subplots(*args, layout="constrained", **kwargs)
+
+
+def wrap_title(text: str, width: int = 90) -> str:
+    """Break a long finding title into lines so it fits the figure."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def save(fig: plt.Figure, name: str, caption: str, png: bool = False) -> DrawnFigure:
+    """The figure as SVG text (and PNG bytes on request), closed after drawing once."""
+    title = fig._suptitle.get_text() if fig._suptitle is not None else name
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    image = None
+    if png:
+        raw = io.BytesIO()
+        fig.savefig(raw, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        image = raw.getvalue()
     plt.close(fig)
-    return DrawnFigure(name=name, svg=svg_path.read_text(encoding="utf-8"), caption=caption)
+    alt = " ".join(title.split())
+    return DrawnFigure(name=name, svg=buffer.getvalue(), caption=caption, alt=alt, png=image)
 
 
-def label(outcome: str) -> str:
-    """An outcome id as words: ``pa_spine_bmd`` → ``PA spine BMD``."""
-    words = outcome.replace("_", " ").split()
-    upper = {"pa", "bmd", "dht", "lh", "ctx", "p1np"}
-    return " ".join(w.upper() if w in upper else w for w in words)
+def outcome_label(results: Mapping[str, Any], outcome: str) -> str:
+    """The outcome in words, from the folder's settings (``analysis.toml``)."""
+    entry = results.get("outcomes", {}).get(outcome)
+    return entry["label"] if entry else outcome.replace("_", " ")
+
+
+def participants(results: Mapping[str, Any]) -> str:
+    return results.get("report", {}).get("participants", "participants")
 
 
 def unit_label(unit: str) -> str:
     return unit.replace("cm2", "cm²")
 
 
-def before_after(results: dict[str, Any], trial_name: str, out_dir: Path) -> DrawnFigure:
+def before_after(results: dict[str, Any], trial_name: str, png: bool = False) -> DrawnFigure:
     """Mean ± SD by timepoint for each arm and outcome of one trial file (its primary study).
 
     The baseline difference between arms stays visible because the y axis is not
@@ -108,7 +146,7 @@ def before_after(results: dict[str, Any], trial_name: str, out_dir: Path) -> Dra
     palette = dict(zip(arms, colours(len(arms)), strict=True))
     ncols = min(3, len(panels))
     nrows = -(-len(panels) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
+    fig, axes = figure(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
     offsets = {arm: (i - (len(arms) - 1) / 2) * 0.8 for i, arm in enumerate(arms)}
     for ax, (outcome, study, panel_rows) in zip(axes.flat, panels, strict=False):
         for arm in arms:
@@ -125,7 +163,7 @@ def before_after(results: dict[str, Any], trial_name: str, out_dir: Path) -> Dra
                 color=palette[arm],
                 label=f"{arm} (n={series[0]['n']}{'*' if series[0]['n_assumed'] else ''})",
             )
-        ax.set_title(f"{label(outcome)} ({study})", fontsize=9)
+        ax.set_title(f"{outcome_label(results, outcome)} ({study})", fontsize=9)
         ax.set_xlabel("week (0 = baseline)")
         ax.set_ylabel(f"mean ± SD ({unit_label(panel_rows[0]['unit'])})")
         ax.legend(fontsize=7, loc="best")
@@ -133,224 +171,244 @@ def before_after(results: dict[str, Any], trial_name: str, out_dir: Path) -> Dra
         ax.set_visible(False)
     assumed = any(r["n_assumed"] for r in rows)
     fig.suptitle(f"{trial_name}: arm means ± SD by timepoint as published")
-    fig.tight_layout()
     caption = (
         f"Arm means ± SD of every outcome in data/{trial_name}.csv, offset horizontally by arm."
         + (" * n assumed, not published." if assumed else "")
     )
-    return save(fig, out_dir, f"before_after_{trial_name}", caption)
+    return save(fig, f"before_after_{trial_name}", caption, png)
 
 
-def headline_before_after(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
-    """Each reported treatment-vs-control outcome before and after, arms side by side."""
-    drawn = []
-    for x in results["reported_reanalyses"]:
-        trial = results["trials"][x["trial"]]
-        if [trial["arms"].get(a) for a in x["arms"]] != ["treatment", "control"]:
-            continue
-        rows = [
-            r
-            for r in trial["rows"]
-            if r["study"] == x["study"]
-            and r["outcome"] == x["outcome"]
-            and r["week"] in (0, x["week"])
-        ]
-        unit = unit_label(x["unit"])
-        fig, ax = plt.subplots(figsize=(7, 4.2))
-        # Arms offset by 2% of the follow-up so that their SD bars do not overlap.
-        offsets = (-0.02 * x["week"], 0.02 * x["week"])
-        for colour, arm, change, offset in zip(
-            colours(2), x["arms"], x["mean_change"], offsets, strict=True
-        ):
-            series = sorted((r for r in rows if r["arm"] == arm), key=lambda r: r["week"])
-            ax.errorbar(
-                [r["week"] + offset for r in series],
-                [r["mean"] for r in series],
-                yerr=[r["sd"] for r in series],
-                marker="o",
-                capsize=4,
+def headline_tasks(results: dict[str, Any]) -> list[FigureTask]:
+    """One before-and-after figure per reported treatment-vs-control result."""
+    return [
+        FigureTask("headline_before_after", (i,))
+        for i, x in enumerate(results["reported_reanalyses"])
+        if [results["trials"][x["trial"]]["arms"].get(a) for a in x["arms"]]
+        == ["treatment", "control"]
+    ]
+
+
+def headline_before_after(results: dict[str, Any], index: int, png: bool = False) -> DrawnFigure:
+    """A reported treatment-vs-control outcome before and after, arms side by side."""
+    x = results["reported_reanalyses"][index]
+    trial = results["trials"][x["trial"]]
+    rows = [
+        r
+        for r in trial["rows"]
+        if r["study"] == x["study"] and r["outcome"] == x["outcome"] and r["week"] in (0, x["week"])
+    ]
+    unit = unit_label(x["unit"])
+    fig, ax = figure(figsize=(7, 4.6))
+    # Arms offset by 2% of the follow-up so that their SD bars do not overlap.
+    offsets = (-0.02 * x["week"], 0.02 * x["week"])
+    for colour, arm, change, offset in zip(
+        colours(2), x["arms"], x["mean_change"], offsets, strict=True
+    ):
+        series = sorted((r for r in rows if r["arm"] == arm), key=lambda r: r["week"])
+        ax.errorbar(
+            [r["week"] + offset for r in series],
+            [r["mean"] for r in series],
+            yerr=[r["sd"] for r in series],
+            marker="o",
+            capsize=4,
+            color=colour,
+            label=f"{arm} (n {series[-1]['n']}"
+            + (", assumed" if series[-1]["n_assumed"] else "")
+            + f"): change {change:+.3f} {unit}",
+        )
+        for r in series:
+            ax.annotate(
+                r["printed"].split(" ± ")[0],
+                (r["week"] + offset, r["mean"]),
+                textcoords="offset points",
+                xytext=(14 if offset > 0 else -14, 0),
+                ha="left" if offset > 0 else "right",
+                fontsize=8,
                 color=colour,
-                label=f"{arm} (n {series[-1]['n']}"
-                + (", assumed" if series[-1]["n_assumed"] else "")
-                + f"): change {change:+.3f} {unit}",
+                va="center",
             )
-            for r in series:
-                ax.annotate(
-                    r["printed"].split(" ± ")[0],
-                    (r["week"] + offset, r["mean"]),
-                    textcoords="offset points",
-                    xytext=(14 if offset > 0 else -14, 0),
-                    ha="left" if offset > 0 else "right",
-                    fontsize=8,
-                    color=colour,
-                    va="center",
-                )
-        gap = x["baseline_mean"][0] - x["baseline_mean"][1]
-        ax.set_xticks([0, x["week"]], ["baseline", f"week {x['week']:g}"])
-        ax.set_xlim(-x["week"] * 0.15, x["week"] * 1.25)
-        ax.set_ylabel(f"{label(x['outcome'])}, mean ± SD ({unit})")
-        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2)
-        fig.suptitle(
-            f"{label(x['outcome'])}: {x['arms'][0]} {x['mean_change'][0]:+.3f}, "
+    gap = x["baseline_mean"][0] - x["baseline_mean"][1]
+    ax.set_xticks([0, x["week"]], ["baseline", f"week {x['week']:g}"])
+    ax.set_xlim(-x["week"] * 0.15, x["week"] * 1.25)
+    name = outcome_label(results, x["outcome"])
+    ax.set_ylabel(f"{name}, mean ± SD ({unit})")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2)
+    fig.suptitle(
+        wrap_title(
+            f"{name}: {x['arms'][0]} {x['mean_change'][0]:+.3f}, "
             f"{x['arms'][1]} {x['mean_change'][1]:+.3f} {unit}; "
             f"the arms differed by {gap:+.3f} at baseline"
         )
-        fig.tight_layout()
-        caption = (
-            f"The article's table ({x['study']}): arm means ± SD at baseline and follow-up as "
-            f"published ({x['file']} lines {', '.join(map(str, x['rows']))}). The baseline gap "
-            "between the randomized arms is larger than either arm's change."
-            if abs(gap) > max(abs(c) for c in x["mean_change"])
-            else f"{x['study']}: arm means ± SD at baseline and follow-up as published."
-        )
-        drawn.append(save(fig, out_dir, f"table_{x['id']}", caption))
-    return drawn
+    )
+    caption = (
+        f"{x['study']}: arm means ± SD at baseline and follow-up as "
+        f"published ({x['file']} lines {', '.join(map(str, x['rows']))}). The baseline gap "
+        "between the randomized arms is larger than either arm's change."
+        if abs(gap) > max(abs(c) for c in x["mean_change"])
+        else f"{x['study']}: arm means ± SD at baseline and follow-up as published."
+    )
+    return save(fig, f"table_{x['id']}", caption, png)
 
 
-def forest_between_arms(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
-    """d_ppc2 with 95% CI for every between-arm comparison in every trial file."""
-    rows = [e for e in results["effects"] if e.get("dppc2") is not None]
-    if not rows:
-        return []
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(rows) + 1.6))
-    palette = colours(len(rows))
-    labels = []
-    for i, e in enumerate(rows):
-        y = len(rows) - 1 - i
-        ax.errorbar(
-            e["dppc2"],
-            y,
-            xerr=[[e["dppc2"] - e["dppc2_ci_low"]], [e["dppc2_ci_high"] - e["dppc2"]]],
-            fmt="s",
-            color=palette[i],
-            capsize=4,
-        )
-        labels.append(
-            f"{e['trial']}: {label(e['outcome'])}, week {e['week']:g}\n"
-            f"{e['treatment']} − {e['control']} (r = {e['r']:.3g}, {e['r_source']})"
-        )
-    ax.set_yticks(range(len(rows) - 1, -1, -1), labels, fontsize=8)
+def forest_tasks(results: dict[str, Any]) -> list[FigureTask]:
+    """One forest per outcome, across every trial file that compares arms on it."""
+    outcomes = dict.fromkeys(e["outcome"] for e in results["effects"] if e.get("dppc2") is not None)
+    return [FigureTask("forest_between_arms", (outcome,)) for outcome in outcomes]
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
+def forest_between_arms(results: dict[str, Any], outcome: str, png: bool = False) -> DrawnFigure:
+    """d_ppc2 with 95% CI for every between-arm comparison of one outcome, in one call."""
+    rows = [e for e in results["effects"] if e["outcome"] == outcome and e.get("dppc2") is not None]
+    name = outcome_label(results, outcome)
+    fig, ax = figure(figsize=(8, 0.55 * len(rows) + 1.8))
+    y = np.arange(len(rows))[::-1]
+    estimate = np.array([e["dppc2"] for e in rows])
+    low = np.array([e["dppc2_ci_low"] for e in rows])
+    high = np.array([e["dppc2_ci_high"] for e in rows])
+    ax.errorbar(estimate, y, xerr=[estimate - low, high - estimate], fmt="s", capsize=4)
+    labels = [
+        f"{e['trial']}, week {e['week']:g}: {e['treatment']} − {e['control']}\n"
+        f"(r = {e['r']:.3g}, {e['r_source']})"
+        for e in rows
+    ]
+    ax.set_yticks(y, labels, fontsize=8)
     ax.axvline(0, color="0.4", linewidth=1)
     ax.set_xlabel("d_ppc2, standardized difference in change (baseline SD units)")
-    negative = sum(e["dppc2_ci_high"] < 0 for e in rows)
-    fig.suptitle(f"Between-arm effects: {negative} of {len(rows)} 95% CIs lie wholly below zero")
-    fig.tight_layout()
-    caption = (
-        "Morris (2008) d_ppc2 with normal-theory 95% CIs, treatment minus control (or first "
-        "dose minus second); r as in the effects table."
+    below, above = int(np.sum(high < 0)), int(np.sum(low > 0))
+    spanning = len(rows) - below - above
+    fig.suptitle(
+        wrap_title(
+            f"{name}: of {_count(len(rows), 'comparison')}, {below} below zero, "
+            f"{above} above zero, {spanning} spanning zero (95% CIs)"
+        )
     )
-    return [save(fig, out_dir, "forest_between_arms", caption)]
+    caption = (
+        f"{name}: Morris (2008) d_ppc2 with normal-theory 95% CIs, treatment minus control "
+        "(or first dose minus second), one row per comparison across trial files; r as in the "
+        "effects table."
+    )
+    return save(fig, f"forest_{outcome}", caption, png)
 
 
-def correlation_sensitivity(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
-    """p and d_ppc2 against r for each reported between-arm p, implied r marked."""
-    drawn = []
-    for x in results["reported_reanalyses"]:
-        grid = x["grid"]
-        rs = [g["r"] for g in grid]
-        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
-        blue, orange, green = colours(3)
-        left.plot(rs, [g["p_change"] for g in grid], color=blue, label="change-score t-test")
-        left.plot(rs, [g["p_ancova"] for g in grid], color=orange, label="ANCOVA")
-        left.axhline(
-            x["reported_p"], color="0.3", linestyle="--", label=f"reported P = {x['reported_p']:g}"
-        )
-        left.set_yscale("log")
-        left.set_xlabel("pre–post correlation r")
-        left.set_ylabel("two-sided p")
-        right.plot(
-            rs, [g["dppc2"] for g in grid], color=blue, label="d_ppc2 (does not depend on r)"
-        )
-        right.fill_between(
-            rs,
-            [g["dppc2_ci_low"] for g in grid],
-            [g["dppc2_ci_high"] for g in grid],
-            color=blue,
-            alpha=0.2,
-            label="95% CI (narrows as r rises)",
-        )
-        right.axhline(0, color="0.4", linewidth=1)
-        right.set_xlabel("pre–post correlation r")
-        right.set_ylabel("d_ppc2 (baseline SD units)")
-        for ax in (left, right):
-            if x["plausible_r"]:
-                ax.axvspan(
-                    x["plausible_r"]["low"],
-                    x["plausible_r"]["high"],
-                    color=green,
-                    alpha=0.15,
-                    label="plausible r",
-                )
-            implied = x["implied"]["change"]["implied_r"]
-            if implied is not None:
-                ax.axvline(implied, color=blue, linestyle=":", label=f"implied r = {implied:.3f}")
-            ax.legend(fontsize=7, loc="best")
-        implied = x["implied"]["change"]["implied_r"]
-        verdict = "consistent with" if x["implied"]["change"]["consistent"] else "outside"
+def correlation_tasks(results: dict[str, Any]) -> list[FigureTask]:
+    """One r-sensitivity figure per reported between-arm P."""
+    return [
+        FigureTask("correlation_sensitivity", (i,))
+        for i in range(len(results["reported_reanalyses"]))
+    ]
+
+
+def correlation_sensitivity(results: dict[str, Any], index: int, png: bool = False) -> DrawnFigure:
+    """p and d_ppc2 against r for a reported between-arm p, the implied r marked."""
+    x = results["reported_reanalyses"][index]
+    grid = x["grid"]
+    rs = [g["r"] for g in grid]
+    fig, (left, right) = figure(1, 2, figsize=(10, 4.2))
+    blue, orange, green = colours(3)
+    left.plot(rs, [g["p_change"] for g in grid], color=blue, label="change-score t-test")
+    left.plot(rs, [g["p_ancova"] for g in grid], color=orange, label="ANCOVA")
+    left.axhline(
+        x["reported_p"], color="0.3", linestyle="--", label=f"reported P = {x['reported_p']:g}"
+    )
+    left.set_yscale("log")
+    left.set_xlabel("pre–post correlation r")
+    left.set_ylabel("two-sided p")
+    right.plot(rs, [g["dppc2"] for g in grid], color=blue, label="d_ppc2 (does not depend on r)")
+    right.fill_between(
+        rs,
+        [g["dppc2_ci_low"] for g in grid],
+        [g["dppc2_ci_high"] for g in grid],
+        color=blue,
+        alpha=0.2,
+        label="95% CI (narrows as r rises)",
+    )
+    right.axhline(0, color="0.4", linewidth=1)
+    right.set_xlabel("pre–post correlation r")
+    right.set_ylabel("d_ppc2 (baseline SD units)")
+    implied = x["implied"]["change"]["implied_r"]
+    for ax in (left, right):
+        if x["plausible_r"]:
+            ax.axvspan(
+                x["plausible_r"]["low"],
+                x["plausible_r"]["high"],
+                color=green,
+                alpha=0.15,
+                label="plausible r",
+            )
+        if implied is not None:
+            ax.axvline(implied, color=blue, linestyle=":", label=f"implied r = {implied:.3f}")
+        ax.legend(fontsize=7, loc="best")
+    name = outcome_label(results, x["outcome"])
+    if implied is None:
+        title = f"{x['study']} {name}: no r reproduces P = {x['reported_p']:g}"
+    elif x["plausible_r"] is None:
+        title = f"{x['study']} {name}: P = {x['reported_p']:g} needs r = {implied:.3f}"
+    else:
+        verdict = "inside" if x["implied"]["change"]["consistent"] else "outside"
         title = (
-            f"{x['study']} {label(x['outcome'])}: P = {x['reported_p']:g} needs r = {implied:.3f}, "
-            f"{verdict} the plausible range"
-            if implied is not None
-            else f"{x['study']} {label(x['outcome'])}: no r reproduces P = {x['reported_p']:g}"
+            f"{x['study']} {name}: P = {x['reported_p']:g} needs r = {implied:.3f}, "
+            f"{verdict} the judged plausible range"
         )
-        fig.suptitle(title)
-        fig.tight_layout()
-        caption = (
-            f"{x['study']}, {x['outcome']}: the between-arm p-value (log scale) and d_ppc2 as the "
-            "unreported pre–post correlation varies; the shaded band is the judged plausible range."
-        )
-        drawn.append(save(fig, out_dir, f"correlation_{x['id']}", caption))
-    return drawn
+    fig.suptitle(wrap_title(title))
+    caption = (
+        f"{x['study']}, {name}: the between-arm p-value (log scale) and d_ppc2 as the "
+        "unreported pre–post correlation varies"
+        + ("; the shaded band is the judged plausible range." if x["plausible_r"] else ".")
+    )
+    return save(fig, f"correlation_{x['id']}", caption, png)
 
 
-def power_curves(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
-    """Power against n per arm for each clinically relevant difference, the trial's n marked."""
-    drawn = []
-    for x in results["power"]:
-        fig, ax = plt.subplots(figsize=(8, 4.2))
-        differences = sorted({c["difference_pct"] for c in x["curves"]})
-        palette = dict(zip(differences, colours(len(differences)), strict=True))
-        styles = {x["implied_r"]: "-", x["reference_r"]: "--"}
-        for curve in x["curves"]:
-            ax.plot(
-                curve["n_per_arm"],
-                curve["power"],
-                color=palette[curve["difference_pct"]],
-                linestyle=styles.get(curve["r"], "-"),
-                label=f"{curve['difference_pct']:g}% of baseline, r = {curve['r']:.3f}",
-            )
-        trial_n = (x["n_treatment"] + x["n_control"]) / 2
-        ax.axvline(
-            trial_n, color="0.3", linestyle=":", label=f"this trial (mean n {trial_n:g} per arm)"
+def power_tasks(results: dict[str, Any]) -> list[FigureTask]:
+    return [FigureTask("power_curves", (i,)) for i in range(len(results["power"]))]
+
+
+def power_curves(results: dict[str, Any], index: int, png: bool = False) -> DrawnFigure:
+    """Power against n per arm for each design difference, the trial's n marked."""
+    x = results["power"][index]
+    who = participants(results)
+    fig, ax = figure(figsize=(8, 4.6))
+    differences = list(dict.fromkeys(c["difference_label"] for c in x["curves"]))
+    palette = dict(zip(differences, colours(len(differences)), strict=True))
+    styles = {x["implied_r"]: "-", x["reference_r"]: "--"}
+    for curve in x["curves"]:
+        ax.plot(
+            curve["n_per_arm"],
+            curve["power"],
+            color=palette[curve["difference_label"]],
+            linestyle=styles.get(curve["r"], "-"),
+            label=f"{curve['difference_label']}, r = {curve['r']:.3f}",
         )
-        ax.axhline(0.8, color="0.6", linewidth=0.8)
-        ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
-        ax.set_xlabel("men per arm (log scale)")
-        ax.set_ylabel("power (two-sided α = 0.05)")
-        ax.set_ylim(0, 1)
-        ax.legend(fontsize=7, loc="lower right")
-        at_trial = [
-            c for c in x["curves"] if c["r"] == x["implied_r"] and c["difference_pct"] == 1.0
-        ]
-        if at_trial:
-            c = at_trial[0]
-            i = min(range(len(c["n_per_arm"])), key=lambda k: abs(c["n_per_arm"][k] - trial_n))
-            title = (
-                f"{x['study']}: power to detect a 1% difference was about {c['power'][i]:.0%} "
-                f"at the implied r"
-            )
-        else:
-            title = f"{x['study']}: design power against n per arm"
-        fig.suptitle(title)
-        fig.tight_layout()
-        caption = (
-            f"{x['study']}, {x['outcome']}: exact power of the change-score t-test against "
-            "men per arm for differences of 1% and 2% of the pooled baseline mean, at the "
-            "implied r (solid) and r = 0.9 (dashed); the dotted line marks the trial's n."
-        )
-        drawn.append(save(fig, out_dir, f"power_{x['id']}", caption))
-    return drawn
+    trial_n = (x["n_treatment"] + x["n_control"]) / 2
+    ax.axvline(
+        trial_n, color="0.3", linestyle=":", label=f"this trial (mean n {trial_n:g} per arm)"
+    )
+    ax.axhline(0.8, color="0.6", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.set_xlabel(f"{who} per arm (log scale)")
+    ax.set_ylabel(f"power (two-sided α = {x['alpha']:g})")
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=7, loc="lower right")
+    first = x["curves"][0]
+    at_trial = x.get("power_at_trial_n")
+    title = (
+        f"{x['study']}: power to detect {first['difference_label']} was {at_trial:.0%} "
+        f"at the trial's n and r = {first['r']:.3f}"
+        if at_trial is not None
+        else f"{x['study']}: design power against n per arm"
+    )
+    fig.suptitle(wrap_title(title))
+    reference = f" and r = {x['reference_r']:g} (dashed)" if x["reference_r"] is not None else ""
+    caption = (
+        f"{x['study']}, {outcome_label(results, x['outcome'])}: exact power of the change-score "
+        f"t-test against {who} per arm for each design difference, at the r the reported P "
+        f"implies (solid){reference}; the dotted line marks the trial's n."
+    )
+    return save(fig, f"power_{x['id']}", caption, png)
 
 
 def pooled_forest(pooled: Mapping[str, Any], xlabel: str = "Effect", ax: Any = None) -> Any:
@@ -426,127 +484,176 @@ def posterior_densities(
     return fig
 
 
-def pooled_hormones(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
-    """Forest plot of each hormone's ratio of means across anastrozole arms (middle r)."""
-    drawn = []
-    for h in results["synthesis"]["hormone_response"]:
-        rs = sorted({x["r"] for x in h["by_r"]})
-        middle = rs[len(rs) // 2]
-        pooled = next(x for x in h["by_r"] if x["r"] == middle and x["group"] == "all")
-        if "studies" not in pooled:
-            continue
-        fig = pooled_forest(pooled, xlabel="log ratio of means, follow-up / baseline")
-        fig.suptitle(
-            f"{label(h['outcome'])} on anastrozole: follow-up mean {pooled['ratio']:.2f}× "
-            f"baseline (r = {middle:g})"
-        )
-        fig.tight_layout()
-        caption = (
-            f"{label(h['outcome'])}: log ratio of means (Lajeunesse 2011) of each anastrozole "
-            f"arm at its first follow-up, REML pooled, r = {middle:g}; squares sized by weight, "
-            "diamond the 95% CI, grey bar the prediction interval. Hypothesis-generating (k < 5)."
-        )
-        drawn.append(save(fig, out_dir, f"pooled_{h['outcome']}", caption))
-    return drawn
-
-
-def bayes_densities(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
-    """Prior, likelihood and posterior under each named prior, at the implied r."""
-    drawn = []
-    for b in results["bayes"]:
-        posteriors = b["at_implied_r"]
-        fig, axes = plt.subplots(
-            1, len(posteriors), figsize=(4 * len(posteriors), 3.4), sharey=True
-        )
-        for ax, posterior in zip(axes, posteriors, strict=True):
-            posterior_densities(
-                posterior, xlabel=f"difference in change ({unit_label(b['unit'])})", ax=ax
-            )
-            ax.set_title(
-                f"{posterior['prior']}: P(loss > T) = {posterior['p_below_threshold']:.2f}",
-                fontsize=9,
-            )
-            ax.legend(fontsize=7, frameon=False)
-        neutral = next((p for p in posteriors if p["prior"] == "neutral"), posteriors[0])
-        fig.suptitle(
-            f"{b['study']} {label(b['outcome'])}: P(anastrozole loss beyond 1% of baseline) = "
-            f"{neutral['p_below_threshold']:.2f} under the neutral prior"
-        )
-        fig.tight_layout()
-        caption = (
-            f"{b['study']}, {b['outcome']}: prior (dotted), likelihood (dashed) and posterior "
-            f"(solid) at the implied r = {b['implied_r']:.3f}; −T marks a loss of 1% of the "
-            "pooled baseline mean."
-        )
-        drawn.append(save(fig, out_dir, f"bayes_{b['id']}", caption))
-    return drawn
-
-
-def estradiol_threshold(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
-    """Distributions matched to each estradiol mean ± SD against the cut-off."""
-    checks = [
-        c for c in results["consistency"] if c["check"] == "threshold" and "mean" in c["numbers"]
+def response_tasks(results: dict[str, Any]) -> list[FigureTask]:
+    return [
+        FigureTask("pooled_response", (i,))
+        for i, h in enumerate(results["synthesis"]["treatment_response"])
+        if any(x["group"] == "all" and "studies" in x for x in h["by_r"])
     ]
-    if not checks:
-        return []
-    ncols = min(4, len(checks))
-    nrows = -(-len(checks) // ncols)
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows), squeeze=False, sharex=True
+
+
+def pooled_response(results: dict[str, Any], index: int, png: bool = False) -> DrawnFigure:
+    """Forest plot of an outcome's ratio of means across treatment arms (middle r)."""
+    h = results["synthesis"]["treatment_response"][index]
+    rs = sorted({x["r"] for x in h["by_r"]})
+    middle = rs[len(rs) // 2]
+    pooled = next(x for x in h["by_r"] if x["r"] == middle and x["group"] == "all")
+    name = outcome_label(results, h["outcome"])
+    fig, ax = figure(figsize=(7.0, 1.6 + 0.45 * (len(pooled["studies"]) + 2)))
+    pooled_forest(pooled, xlabel="log ratio of means, follow-up / baseline", ax=ax)
+    fig.suptitle(
+        wrap_title(
+            f"{name} on treatment: follow-up mean {pooled['ratio']:.2f}× baseline "
+            f"(95% CI {pooled['ratio_ci'][0]:.2f} to {pooled['ratio_ci'][1]:.2f}, r = {middle:g})"
+        )
     )
+    caption = (
+        f"{name}: log ratio of means (Lajeunesse 2011) of each treatment arm at its first "
+        f"follow-up, REML pooled, r = {middle:g}; squares sized by weight, diamond the 95% CI, "
+        f"grey bar the prediction interval. Hypothesis-generating (k = {pooled['k']})."
+    )
+    return save(fig, f"pooled_{h['outcome']}", caption, png)
+
+
+def bayes_tasks(results: dict[str, Any]) -> list[FigureTask]:
+    return [FigureTask("bayes_densities", (i,)) for i in range(len(results["bayes"]))]
+
+
+def bayes_densities(results: dict[str, Any], index: int, png: bool = False) -> DrawnFigure:
+    """Prior, likelihood and posterior under each named prior, at the r used."""
+    b = results["bayes"][index]
+    posteriors = b["at_implied_r"]
+    fig, axes = figure(1, len(posteriors), figsize=(4 * len(posteriors), 3.8), sharey=True)
+    harm = b["harm_label"]
+    for ax, posterior in zip(np.atleast_1d(axes), posteriors, strict=True):
+        posterior_densities(
+            posterior, xlabel=f"difference in change ({unit_label(b['unit'])})", ax=ax
+        )
+        ax.set_title(f"{posterior['prior']}: P({harm}) = {posterior['p_harm']:.2f}", fontsize=9)
+        ax.legend(fontsize=7, frameon=False)
+    neutral = next((p for p in posteriors if p["prior"] == "neutral"), posteriors[0])
+    name = outcome_label(results, b["outcome"])
+    fig.suptitle(
+        wrap_title(
+            f"{b['study']} {name}: P({harm}) = {neutral['p_harm']:.2f} under the neutral "
+            f"prior at r = {b['implied_r']:.3f} ({b['p_harm_range_text']} across the plausible r)"
+        )
+    )
+    caption = (
+        f"{b['study']}, {name}: prior (dotted), likelihood (dashed) and posterior "
+        f"(solid) at r = {b['implied_r']:.3f}; T = {b['threshold']:.4g} {unit_label(b['unit'])}"
+        f" ({b['threshold_source']})."
+    )
+    return save(fig, f"bayes_{b['id']}", caption, png)
+
+
+def threshold_tasks(results: dict[str, Any]) -> list[FigureTask]:
+    outcomes = dict.fromkeys(t["outcome"] for t in results.get("thresholds", []))
+    return [FigureTask("threshold_shares", (outcome,)) for outcome in outcomes]
+
+
+def threshold_shares(results: dict[str, Any], outcome: str, png: bool = False) -> DrawnFigure:
+    """Distributions matched to each group's mean ± SD of one outcome against its cut-off."""
+    rows = [t for t in results["thresholds"] if t["outcome"] == outcome]
+    ncols = min(4, len(rows))
+    nrows = -(-len(rows) // ncols)
+    fig, axes = figure(nrows, ncols, figsize=(3.6 * ncols, 3.0 * nrows + 0.6), squeeze=False)
     blue, orange = colours(2)
-    upper = max(c["numbers"]["mean"] + 4 * c["numbers"]["sd"] for c in checks)
-    grid = np.linspace(0.01, upper, 600)
-    for ax, c in zip(axes.flat, checks, strict=False):
-        x = c["numbers"]
-        cut = x["threshold"]
-        normal = stats.norm.pdf(grid, x["mean"], x["sd"])
-        lognormal = stats.lognorm.pdf(grid, x["lognormal_sigma"], scale=np.exp(x["lognormal_mu"]))
+    upper = max(t["mean"] + 4 * t["sd"] for t in rows)
+    grid = np.linspace(upper / 600, upper, 600)
+    name, who = outcome_label(results, outcome), participants(results)
+    for ax, t in zip(axes.flat, rows, strict=False):
+        cut = t["threshold"]
+        normal = stats.norm.pdf(grid, t["mean"], t["sd"])
+        lognormal = stats.lognorm.pdf(grid, t["lognormal_sigma"], scale=np.exp(t["lognormal_mu"]))
         ax.plot(grid, normal, color=blue, linestyle="--", label="normal")
         ax.plot(grid, lognormal, color=orange, label="log-normal")
-        ax.fill_between(grid, lognormal, where=grid < cut, color=orange, alpha=0.3)
+        beyond = grid < cut if t["side"] == "below" else grid > cut
+        ax.fill_between(grid, lognormal, where=beyond, color=orange, alpha=0.3)
         ax.axvline(cut, color="0.2", linewidth=1)
-        study, arm, _, week = c["name"].split(": ", 1)[1].split(", cut-off")[0].split(", ")
         ax.set_title(
-            f"{study}\n{arm}, {week}: {x['share_below_normal']:.0%} / "
-            f"{x['share_below_lognormal']:.0%} below {cut:g}",
+            f"{t['study']}\n{t['arm']}, {t['timepoint']}: {t['share_beyond_normal']:.0%} / "
+            f"{t['share_beyond_lognormal']:.0%} {t['side']} {cut:g}",
             fontsize=8,
         )
-        ax.set_xlabel("estradiol (pg/mL)")
+        ax.set_xlabel(f"{name} ({unit_label(t['unit'])})")
         ax.set_yticks([])
         ax.legend(fontsize=6, loc="upper right")
-    for ax in list(axes.flat)[len(checks) :]:
+    for ax in list(axes.flat)[len(rows) :]:
         ax.set_visible(False)
-    worst = max(checks, key=lambda c: c["numbers"]["share_below_lognormal"])
+    worst = max(rows, key=lambda t: t["share_beyond_lognormal"])
     fig.suptitle(
-        f"Group means hide men below {worst['numbers']['threshold']:g} pg/mL: up to "
-        f"{worst['numbers']['share_below_lognormal']:.0%} on anastrozole (log-normal)"
+        wrap_title(
+            f"{name}: group means hide {who} {worst['side']} {worst['threshold']:g} "
+            f"{unit_label(worst['unit'])}: up to {worst['share_beyond_lognormal']:.0%} of one "
+            f"group ({worst['arm']}, {worst['timepoint']}; log-normal)"
+        )
     )
-    fig.tight_layout()
     caption = (
-        "Estradiol distributions matched to each printed mean ± SD (normal, dashed; "
-        "moment-matched log-normal, solid, shaded below the cut-off), against the 10 pg/mL "
-        "threshold attributed to Finkelstein 2016. Shares: normal / log-normal."
+        f"{name}: distributions matched to each printed mean ± SD (normal, dashed; "
+        f"moment-matched log-normal, solid, shaded {worst['side']} the cut-off), against the "
+        f"{worst['threshold']:g} {unit_label(worst['unit'])} threshold of analysis.toml. "
+        "Shares: normal / log-normal."
     )
-    return [save(fig, out_dir, "estradiol_threshold", caption)]
+    return save(fig, f"threshold_{outcome}", caption, png)
 
 
-FIGURES: list[Callable[[dict[str, Any], Path], list[DrawnFigure]]] = [
-    lambda results, out: [before_after(results, name, out) for name in sorted(results["trials"])],
-    headline_before_after,
-    forest_between_arms,
-    correlation_sensitivity,
-    power_curves,
-    estradiol_threshold,
-    pooled_hormones,
-    bayes_densities,
-]
+def trial_tasks(results: dict[str, Any]) -> list[FigureTask]:
+    return [FigureTask("before_after", (name,)) for name in sorted(results["trials"])]
 
 
-def draw_all(results: dict[str, Any], out_dir: Path) -> list[DrawnFigure]:
-    """Draw every figure the results support, in report order."""
+# Figures in report order: each planner lists the figures its data supports.
+PLANNERS: tuple[Callable[[dict[str, Any]], list[FigureTask]], ...] = (
+    trial_tasks,
+    headline_tasks,
+    forest_tasks,
+    correlation_tasks,
+    power_tasks,
+    threshold_tasks,
+    response_tasks,
+    bayes_tasks,
+)
+DRAWERS: dict[str, Callable[..., DrawnFigure]] = {
+    "before_after": before_after,
+    "headline_before_after": headline_before_after,
+    "forest_between_arms": forest_between_arms,
+    "correlation_sensitivity": correlation_sensitivity,
+    "power_curves": power_curves,
+    "threshold_shares": threshold_shares,
+    "pooled_response": pooled_response,
+    "bayes_densities": bayes_densities,
+}
+
+# Worker state: set before the pool forks, so the results are inherited, not pickled.
+_STATE: dict[str, Any] = {}
+
+
+def _draw(task: FigureTask) -> DrawnFigure:
     apply_theme()
-    drawn: list[DrawnFigure] = []
-    for draw in FIGURES:
-        drawn.extend(draw(results, out_dir))
-    return drawn
+    return DRAWERS[task.draw](_STATE["results"], *task.args, png=_STATE["png"])
+
+
+def plan(results: dict[str, Any]) -> list[FigureTask]:
+    """Every figure the results support, in report order."""
+    return [task for planner in PLANNERS for task in planner(results)]
+
+
+def draw_all(
+    results: dict[str, Any], *, png: bool = False, workers: int | None = None
+) -> list[DrawnFigure]:
+    """Draw every figure, one process-pool task per figure, in report order.
+
+    Each figure is drawn from the same results with the same theme whichever process
+    draws it, so the output is byte-identical to a serial build (``workers=1``).
+    """
+    tasks = plan(results)
+    _STATE.update(results=results, png=png)
+    workers = min(len(tasks), workers or os.cpu_count() or 1)
+    try:
+        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return [_draw(task) for task in tasks]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return list(pool.map(_draw, tasks))
+    finally:
+        _STATE.clear()

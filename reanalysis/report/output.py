@@ -35,7 +35,7 @@ from types import FrameType
 
 from reanalysis.data.files import read_text
 from reanalysis.data.text import printable
-from reanalysis.errors import ReanalysisError
+from reanalysis.errors import BuildInterrupted, ReanalysisError
 
 MARKER = ".reanalysis-output"
 _MARKER_HEADER = (
@@ -45,15 +45,6 @@ _MARKER_HEADER = (
 _MARKER_LIMIT = 1024 * 1024
 # Files an operating system drops into any folder it displays; removing them loses nothing.
 OS_CLUTTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
-
-
-class BuildInterrupted(ReanalysisError):
-    """A build stopped by SIGINT or SIGTERM; ``exit_status`` is 128 + the signal number."""
-
-    def __init__(self, message: str, signal_number: int) -> None:
-        super().__init__(message)
-        self.signal_number = signal_number
-        self.exit_status = 128 + signal_number
 
 
 def _shown(path: Path | str) -> str:

@@ -9,22 +9,22 @@ Health-Care Evaluation, Wiley), eq. 3.15:
     mean       = (m/σ² + θ̂/s²) / precision
     sd         = 1/√precision
 
-Sign convention: a negative effect is a loss on treatment relative to control (as for
-BMD on anastrozole vs placebo), so the quantities of interest are P(θ < 0) and
-P(θ < −T) for a clinically relevant threshold T > 0.
+Sign convention: θ is treatment minus control. The posterior gives P(θ < −T), P(θ < 0),
+P(θ > 0) and P(θ > T) for a clinically relevant threshold T > 0; which of them is
+benefit and which harm depends on the outcome's direction, decided by the caller.
 
 Named priors, all on the scale of the outcome and defined from T (z_p is the standard
-normal p-quantile):
+normal p-quantile). ``sign`` (+1 or −1) is the direction of the effect under study, the
+alternative hypothesis (e.g. −1 when the question is a loss):
 
-* ``skeptical``: mean 0, SD T/z₀.₉₅, so P(θ < −T) = 5% — the sceptical prior of
+* ``skeptical``: mean 0, SD T/z₀.₉₅, so P(θ beyond sign·T) = 5% — the sceptical prior of
   Spiegelhalter, Freedman & Parmar 1994 (J R Stat Soc A 157:357), section 7.2, with
   the clinically relevant difference T in place of the alternative hypothesis.
-* ``enthusiastic``: mean −T, the same SD, so P(θ > 0) = 5% — the enthusiastic prior of
-  the same paper (section 7.3), centred on a clinically relevant loss.
-* ``neutral``: mean 0, SD 5T/z₀.₉₇₅, so 95% of the prior lies within ±5T. For BMD,
-  with T = 1% of baseline, this says a difference in one-year change beyond 5% is
-  improbable (an analyst's judgement: losses or gains of that size are of the order of
-  the largest drug effects on spine BMD); the prior is weak next to a trial's likelihood.
+* ``enthusiastic``: mean sign·T, the same SD, so 5% of it lies on the other side of 0 —
+  the enthusiastic prior of the same paper (section 7.3), centred on the alternative.
+* ``neutral``: mean 0, SD 5T/z₀.₉₇₅, so 95% of the prior lies within ±5T: differences
+  beyond five times the minimal important difference are judged improbable; the prior
+  is weak next to a trial's likelihood.
 
 A flat prior (``prior_sd=math.inf``) returns the likelihood as the posterior.
 """
@@ -52,24 +52,29 @@ class NormalPrior:
     name: str
 
 
-def named_prior(name: str, threshold: float) -> NormalPrior:
-    """The skeptical, neutral or enthusiastic prior for threshold T (see module docstring)."""
+def named_prior(name: str, threshold: float, sign: int = -1) -> NormalPrior:
+    """The skeptical, neutral or enthusiastic prior for threshold T (see module docstring).
+
+    ``sign`` is the direction of the alternative the enthusiastic prior is centred on.
+    """
     _check_threshold(threshold)
+    if sign not in (1, -1):
+        raise ReanalysisError(f"sign must be 1 or -1, got {sign!r}")
     z95 = float(stats.norm.ppf(0.95))
     if name == "skeptical":
         return NormalPrior(mean=0.0, sd=threshold / z95, name=name)
     if name == "enthusiastic":
-        return NormalPrior(mean=-threshold, sd=threshold / z95, name=name)
+        return NormalPrior(mean=sign * threshold, sd=threshold / z95, name=name)
     if name == "neutral":
         z975 = float(stats.norm.ppf(0.975))
         return NormalPrior(mean=0.0, sd=NEUTRAL_PRIOR_RANGE * threshold / z975, name=name)
     raise ReanalysisError(f"prior must be one of {', '.join(PRIOR_NAMES)} or MEAN,SD, got {name!r}")
 
 
-def parse_prior(text: str, threshold: float) -> NormalPrior:
+def parse_prior(text: str, threshold: float, sign: int = -1) -> NormalPrior:
     """A prior from the CLI: a name from :data:`PRIOR_NAMES` or ``MEAN,SD``."""
     if text in PRIOR_NAMES:
-        return named_prior(text, threshold)
+        return named_prior(text, threshold, sign)
     parts = text.split(",")
     if len(parts) != 2:
         raise ReanalysisError(
@@ -135,8 +140,18 @@ class NormalPosterior:
 
     @property
     def p_below_threshold(self) -> float:
-        """Posterior probability of a clinically relevant loss, P(θ < −T)."""
+        """Posterior probability of a difference below −T, P(θ < −T)."""
         return self.probability_below(-self.threshold)
+
+    @property
+    def p_above_zero(self) -> float:
+        """Posterior P(θ > 0)."""
+        return float(stats.norm.sf(0.0, self.posterior_mean, self.posterior_sd))
+
+    @property
+    def p_above_threshold(self) -> float:
+        """Posterior probability of a difference above T, P(θ > T)."""
+        return float(stats.norm.sf(self.threshold, self.posterior_mean, self.posterior_sd))
 
     def to_dict(self) -> dict[str, float | None]:
         """The JSON keys of ``reanalysis bayes``, plus the likelihood's ``estimate`` and
@@ -149,6 +164,8 @@ class NormalPosterior:
             "cri_high": self.cri_high,
             "p_below_zero": self.p_below_zero,
             "p_below_threshold": self.p_below_threshold,
+            "p_above_zero": self.p_above_zero,
+            "p_above_threshold": self.p_above_threshold,
             "prior_mean": self.prior_mean,
             "prior_sd": None if math.isinf(self.prior_sd) else self.prior_sd,
             "threshold": self.threshold,

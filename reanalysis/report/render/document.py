@@ -16,20 +16,22 @@ from reanalysis.report.render.sections import (
     methods,
     power,
     reported_p,
+    sensitivity,
     studies,
     summary,
     synthesis,
+    thresholds,
     trial_data,
 )
-
-TITLE = "Reanalysis: anastrozole and bone mineral density in men"
 
 SECTIONS: tuple[Callable[[dict[str, Any]], list[Block]], ...] = (
     summary.blocks,
     article_table.blocks,
     effects.blocks,
     reported_p.blocks,
+    sensitivity.blocks,
     power.blocks,
+    thresholds.blocks,
     consistency.blocks,
     audit.blocks,
     synthesis.blocks,
@@ -43,15 +45,18 @@ SECTIONS: tuple[Callable[[dict[str, Any]], list[Block]], ...] = (
 
 def document(results: dict[str, Any]) -> list[Block]:
     """The report in reading order."""
-    blocks = [
-        Block("h1", TITLE),
+    report = results.get("report", {})
+    blocks = [Block("h1", report.get("title", "Reanalysis"))]
+    if report.get("question"):
+        blocks.append(Block("p", report["question"]))
+    blocks.append(
         Block(
             "p",
-            "Every number below is computed from the files in data/ and stored in results.json "
-            "with its data file, line and source. Where a paper omits something, the "
-            "assumption is stated and its consequences shown.",
-        ),
-    ]
+            "Every number below is computed from the data folder's files and stored in "
+            "results.json with its data file, line and source. Where a paper omits "
+            "something, the assumption is stated and its consequences shown.",
+        )
+    )
     for section in SECTIONS:
         blocks += section(results)
     return blocks

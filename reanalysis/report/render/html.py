@@ -17,7 +17,9 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:
 margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
 h1{font-size:1.7rem}h2{margin-top:2.2rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;margin:.8rem 0;font-size:.85rem;display:block;overflow-x:auto}
-th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top;
+overflow-wrap:anywhere}
+p,li,figcaption,h1,h2,h3{overflow-wrap:anywhere}
 th{background:#f3f3f3}tr:nth-child(even) td{background:#fafafa}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#444}
@@ -80,12 +82,12 @@ def html(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
             fig = figures[block.figure]
             data = base64.b64encode(fig.svg.encode("utf-8")).decode("ascii")
             body.append(
-                f'<figure><img alt="{_e(fig.caption)}" src="data:image/svg+xml;base64,{data}">'
+                f'<figure><img alt="{_e(fig.alt)}" src="data:image/svg+xml;base64,{data}">'
                 f"<figcaption>{_e(fig.caption)}</figcaption></figure>"
             )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>reanalysis report</title>"
+        f"<title>{_e(results.get('report', {}).get('title', 'Reanalysis'))}</title>"
         f"<style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
     )

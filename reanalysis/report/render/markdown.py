@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from reanalysis.report.escape import md_cell, md_text
 from reanalysis.report.figures import DrawnFigure
 from reanalysis.report.render.document import document
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def markdown(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
@@ -18,23 +15,24 @@ def markdown(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
     out: list[str] = []
     for block in document(results):
         if block.kind == "h1":
-            out.append(f"# {block.text}")
+            out.append(f"# {md_text(block.text)}")
         elif block.kind == "h2":
-            out.append(f"## {block.text}")
+            out.append(f"## {md_text(block.text)}")
         elif block.kind == "h3":
-            out.append(f"### {block.text}")
+            out.append(f"### {md_text(block.text)}")
         elif block.kind == "p":
-            out.append(block.text)
+            out.append(md_text(block.text))
         elif block.kind == "note":
-            out.append(f"> {block.text}")
+            out.append(f"> {md_text(block.text)}")
         elif block.kind == "li":
-            out.append(f"- {block.text}")
+            out.append(f"- {md_text(block.text)}")
         elif block.kind == "table":
-            out.append("| " + " | ".join(_md_cell(h) for h in block.header) + " |")
+            out.append("| " + " | ".join(md_cell(h) for h in block.header) + " |")
             out.append("|" + "---|" * len(block.header))
-            out.extend("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows)
+            out.extend("| " + " | ".join(md_cell(c) for c in row) + " |" for row in block.rows)
         elif block.kind == "figure" and block.figure in figures:
             fig = figures[block.figure]
-            out.append(f"![{fig.caption}](figures/{fig.name}.svg)\n\n*{fig.caption}*")
+            # The image's address is the package's own figure name, never data text.
+            out.append(f"![{md_cell(fig.alt)}](figures/{fig.name}.svg)\n\n{md_text(fig.caption)}")
         out.append("")
     return "\n".join(out)

@@ -9,7 +9,7 @@ from reanalysis.report.render.sections.power import POWER_TABLE_R
 
 
 def blocks(results: dict[str, Any]) -> list[Block]:
-    """Per outcome: posteriors at the implied r, and tail probabilities by r."""
+    """Per comparison: posteriors at the r used, and tail probabilities by r."""
     if not results["bayes"]:
         return []
     out = [
@@ -17,30 +17,41 @@ def blocks(results: dict[str, Any]) -> list[Block]:
         Block(
             "p",
             "Normal likelihood from the difference in change and its SE, conjugate normal "
-            "prior (Spiegelhalter, Abrams & Myles 2004, eq. 3.15). T is 1% of the pooled "
-            "baseline mean. Sceptical prior: mean 0, P(effect < −T) = 5%; enthusiastic: "
-            "mean −T, P(effect > 0) = 5% (Spiegelhalter, Freedman & Parmar 1994); neutral: "
-            "mean 0, 95% of its mass within ±5T (a judgement).",
+            "prior (Spiegelhalter, Abrams & Myles 2004, eq. 3.15). T is the outcome's "
+            "minimal important difference. Sceptical prior: mean 0, 5% of its mass beyond "
+            "T in the direction under study; enthusiastic: centred on that direction at T, "
+            "5% of its mass on the other side of 0 (Spiegelhalter, Freedman & Parmar 1994); "
+            "neutral: mean 0, 95% of its mass within ±5T (a judgement).",
         ),
     ]
     for b in results["bayes"]:
         unit = fmt_unit(b["unit"])
-        out.append(Block("h3", f"{b['study']}: {b['outcome']}"))
+        label = results.get("outcomes", {}).get(b["outcome"], {}).get("label", b["outcome"])
+        harm, benefit = b["harm_label"], b["benefit_label"]
+        out.append(Block("h3", f"{b['study']}: {label}, {' vs '.join(b['arms'])}"))
+        out.append(
+            Block(
+                "p",
+                f"T = {fmt(b['threshold'])} {unit} ({b['threshold_source']}); r = "
+                f"{b['implied_r']:.3f} ({b['r_source']}). Under the neutral prior P({harm}) "
+                f"is {b['p_harm_range_text']} across the judged plausible r.",
+            )
+        )
         out.append(
             Block(
                 "table",
                 header=(
-                    f"prior (r = {b['implied_r']:.3f}, implied)",
+                    "prior",
                     f"posterior mean, {unit} (95% CrI)",
-                    "P(effect < 0)",
-                    f"P(effect < −T), T = {fmt(b['threshold'])} {unit}",
+                    f"P({benefit})",
+                    f"P({harm})",
                 ),
                 rows=tuple(
                     (
                         x["prior"],
                         f"{fmt(x['posterior_mean'])} ({fmt_ci(x['cri_low'], x['cri_high'])})",
-                        f"{x['p_below_zero']:.3f}",
-                        f"{x['p_below_threshold']:.3f}",
+                        f"{x['p_benefit']:.3f}",
+                        f"{x['p_harm']:.3f}",
                     )
                     for x in b["at_implied_r"]
                 ),
@@ -50,14 +61,9 @@ def blocks(results: dict[str, Any]) -> list[Block]:
         out.append(
             Block(
                 "table",
-                header=("r", "prior", "P(effect < 0)", "P(effect < −T)"),
+                header=("r", "prior", f"P({benefit})", f"P({harm})"),
                 rows=tuple(
-                    (
-                        f"{x['r']:g}",
-                        x["prior"],
-                        f"{x['p_below_zero']:.3f}",
-                        f"{x['p_below_threshold']:.3f}",
-                    )
+                    (f"{x['r']:g}", x["prior"], f"{x['p_benefit']:.3f}", f"{x['p_harm']:.3f}")
                     for x in b["by_r"]
                     if x["r"] in POWER_TABLE_R
                 ),

@@ -15,7 +15,7 @@ CHECK_TITLES = {
     "cross_report_sd": "One cohort in two reports: SDs after unit conversion",
     "cross_report_se": "One cohort in two reports: SEs after unit conversion",
     "sd_or_se": "SD or SE: what reading ± as an SE would imply",
-    "threshold": "Share of men below the estradiol cut-off",
+    "threshold": "Share of each group beyond a cut-off",
 }
 
 
@@ -63,8 +63,6 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             )
         )
         out += [Block("note", f"A{i}: {text}") for i, text in enumerate(numbered, start=1)]
-        if kind == "threshold":
-            out.append(Block("figure", figure="estradiol_threshold"))
     return out
 
 

@@ -71,7 +71,8 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 rows=tuple(rows),
             )
         )
-        out.append(Block("figure", figure="forest_between_arms"))
+        for outcome in dict.fromkeys(e["outcome"] for e in between if e.get("dppc2") is not None):
+            out.append(Block("figure", figure=f"forest_{outcome}"))
     within = [e for e in results["effects"] if e["comparison"] == "within_arm_only"]
     if within:
         out.append(Block("h3", "Within arms (control values not published)"))

@@ -17,7 +17,7 @@ def _design_value(
     analysis: str,
     r: float,
     key: str,
-    pct: float | None = None,
+    difference: float | None = None,
     target: float | None = None,
 ) -> Any:
     """``key`` of the first design point matching the arguments; None if there is none."""
@@ -26,7 +26,7 @@ def _design_value(
             p["solved_for"] == solved_for
             and p["analysis"] == analysis
             and abs(p["correlation"] - r) < 1e-9
-            and (pct is None or abs(p["difference_pct"] - pct) < 1e-9)
+            and (difference is None or abs(p["difference"] - difference) <= 1e-9 * difference)
             and (target is None or abs(p["power"] - target) < 1e-9)
         ):
             return p[key]
@@ -34,7 +34,7 @@ def _design_value(
 
 
 def blocks(results: dict[str, Any]) -> list[Block]:
-    """Per outcome: power by r at 1% and 2% of baseline, MDE, and n for a new trial."""
+    """Per comparison: power by r at each design difference, MDE, and n for a new trial."""
     if not results["power"]:
         return []
     out = [
@@ -50,24 +50,35 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             "follow-up SD × √(1 − r²) (ANCOVA, Borm et al. 2007).",
         ),
     ]
+    who = results.get("report", {}).get("participants", "participants")
     for x in results["power"]:
-        out += _power(x)
+        if "error" in x:
+            out.append(Block("p", f"{x['id']}: power could not be computed ({x['error']})."))
+            continue
+        out += _power(x, results, who)
     return out
 
 
-def _power(x: dict[str, Any]) -> list[Block]:
+def _power(x: dict[str, Any], results: dict[str, Any], who: str) -> list[Block]:
     unit = fmt_unit(x["unit"])
     value = partial(_design_value, x["design_points"])
-    out = [Block("h3", f"{x['study']}: {x['outcome']}")]
+    label = results.get("outcomes", {}).get(x["outcome"], {}).get("label", x["outcome"])
+    differences = list(zip(x["design_differences"], x["design_difference_labels"], strict=True))
+    out = [Block("h3", f"{x['study']}: {label}, {' vs '.join(x['arms'])}")]
+    finals = " and ".join(
+        f"{fmt(value('power', 'final', POWER_TABLE_R[0], 'power', d), 2)} ({name})"
+        for d, name in differences
+    )
     out.append(
         Block(
             "p",
             f"n = {x['n_treatment']} / {x['n_control']}"
             + (" (assumed)" if x["n_assumed"] else "")
-            + f", two-sided α = {x['alpha']:g}; 1% of the pooled baseline mean is "
-            f"{fmt(x['baseline_mean'] / 100)} {unit}. Final values ignore r: their power "
-            f"is {fmt(value('power', 'final', POWER_TABLE_R[0], 'power', 1.0), 2)} (1%) "
-            f"and {fmt(value('power', 'final', POWER_TABLE_R[0], 'power', 2.0), 2)} (2%).",
+            + f", two-sided α = {x['alpha']:g}. Design differences: "
+            + "; ".join(f"{name} = {fmt(d)} {unit}" for d, name in differences)
+            + f" ({x['design_difference_source']}). Final values ignore r: their power is "
+            + finals
+            + ".",
         )
     )
     rows = []
@@ -76,49 +87,41 @@ def _power(x: dict[str, Any]) -> list[Block]:
         if mde is None:
             continue
         mde_pct = value("difference", "change", r, "difference_pct", target=0.8)
-        rows.append(
-            (
-                f"{r:g}",
-                fmt(value("power", "change", r, "power", 1.0), 2),
-                fmt(value("power", "ancova", r, "power", 1.0), 2),
-                fmt(value("power", "change", r, "power", 2.0), 2),
-                fmt(value("power", "ancova", r, "power", 2.0), 2),
-                f"{fmt(mde)} {unit} ({mde_pct:.2f}%)",
-            )
-        )
-    out.append(
-        Block(
-            "table",
-            header=(
-                "r",
-                "power, 1% (change)",
-                "power, 1% (ANCOVA)",
-                "power, 2% (change)",
-                "power, 2% (ANCOVA)",
-                "MDE at 80% power (change)",
-            ),
-            rows=tuple(rows),
-        )
-    )
+        cells = [f"{r:g}"]
+        for d, _ in differences:
+            cells += [
+                fmt(value("power", "change", r, "power", d), 2),
+                fmt(value("power", "ancova", r, "power", d), 2),
+            ]
+        pct = f" ({mde_pct:.2f}%)" if mde_pct is not None else ""
+        rows.append((*cells, f"{fmt(mde)} {unit}{pct}"))
+    header = ["r"]
+    for _, name in differences:
+        header += [f"power, {name} (change)", f"power, {name} (ANCOVA)"]
+    out.append(Block("table", header=(*header, "MDE at 80% power (change)"), rows=tuple(rows)))
     rows = []
-    for r, label in ((x["implied_r"], "implied"), (x["reference_r"], "reference")):
+    sample_r = [(x["r"], "implied" if x["implied_r"] is not None else "used")]
+    if x["reference_r"] is not None and x["reference_r"] != x["r"]:
+        sample_r.append((x["reference_r"], "reference"))
+    for r, name in sample_r:
         for analysis in ("change", "ancova", "final"):
             rows.append(
                 (
-                    f"{r:.3f} ({label})",
+                    f"{r:.3f} ({name})",
                     analysis,
                     str(value("n", analysis, r, "n_per_group_ceil", target=0.8)),
                     str(value("n", analysis, r, "n_per_group_ceil", target=0.9)),
                 )
             )
+    pct = x["observed_difference_pct"]
     out.append(
         Block(
             "p",
-            f"Men per arm a new trial needs to detect the observed difference in change, "
-            f"{fmt_mean(x, 'observed_difference')} {unit} "
-            f"({x['observed_difference_pct']:.2f}% of "
-            "baseline). A published effect tends to overestimate the true one, so these "
-            "numbers are optimistic.",
+            f"{who.capitalize()} per arm a new trial needs to detect the observed difference "
+            f"in change, {fmt_mean(x, 'observed_difference')} {unit}"
+            + (f" ({pct:.2f}% of baseline)" if pct is not None else "")
+            + ". A published effect tends to overestimate the true one, so these numbers are "
+            "optimistic.",
         )
     )
     out.append(

@@ -32,11 +32,11 @@ def blocks(results: dict[str, Any]) -> list[Block]:
         ),
     ]
     for x in results["reported_reanalyses"]:
-        out += _reanalysis(x)
+        out += _reanalysis(x, results)
     return out
 
 
-def _reanalysis(x: dict[str, Any]) -> list[Block]:
+def _reanalysis(x: dict[str, Any], results: dict[str, Any]) -> list[Block]:
     unit = fmt_unit(x["unit"])
     out = [Block("h3", f"{x['study']}: {x['outcome']}, {x['comparison']}")]
     out.append(
@@ -131,7 +131,8 @@ def _reanalysis(x: dict[str, Any]) -> list[Block]:
             Block(
                 "p",
                 f"The per-arm n is assumed. Across splits of the {split['total_n']} "
-                f"analysed men (each arm 40–60%), at r = {split['r']:g}:",
+                f"analysed {results.get('report', {}).get('participants', 'participants')} "
+                f"(each arm 40–60%), at r = {split['r']:g}:",
             )
         )
         out.append(

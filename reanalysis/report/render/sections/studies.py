@@ -12,7 +12,6 @@ def blocks(results: dict[str, Any]) -> list[Block]:
     out = [Block("h2", "Studies and the analyst's assumptions")]
     for study_id, study in sorted(results["studies"].items()):
         fields = study["fields"]
-        on_trt = fields.get("on_testosterone_therapy")
         out.append(Block("h3", study_id))
         out.append(Block("p", study["citation"]))
         facts = [
@@ -20,7 +19,14 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             ("population", fields.get("population", "—")),
             ("intervention", fields.get("intervention", "—")),
             ("duration (weeks)", str(fields.get("duration_weeks", "—"))),
-            ("on testosterone therapy", "—" if on_trt is None else ("yes" if on_trt else "no")),
+        ]
+        # Yes/no characteristics a claims rule may test (e.g. the population's treatment),
+        # named by the data, not the code.
+        characteristics = fields.get("characteristics", {})
+        facts += [
+            (name.replace("_", " "), "yes" if value else "no")
+            for name, value in characteristics.items()
+            if isinstance(value, bool)
         ]
         out.append(Block("table", header=("item", "value"), rows=tuple(facts)))
         for assumption in study["assumptions"]:

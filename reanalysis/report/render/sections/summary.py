@@ -62,52 +62,51 @@ def blocks(results: dict[str, Any]) -> list[Block]:
         if x["n_assumed"]:
             sentence += " The per-arm n is assumed, not published."
         items.append(sentence)
+    who = results.get("report", {}).get("participants", "participants")
+    labels = {k: v["label"] for k, v in results.get("outcomes", {}).items()}
     for x in results["power"]:
+        if "error" in x:
+            continue
         n80 = [
             p
             for p in x["design_points"]
             if p["solved_for"] == "n" and p["analysis"] == "change" and p["power"] == 0.8
         ]
-        curve = next(
-            (c for c in x["curves"] if c["r"] == x["implied_r"] and c["difference_pct"] == 1.0),
-            None,
+        text = (
+            f"Power ({x['study']}, {labels.get(x['outcome'], x['outcome'])}): at r = "
+            f"{x['r']:.3f} ({x['r_source']}) the trial had {x['power_at_trial_n']:.0%} power "
+            f"to detect a between-arm difference of {x['design_difference_labels'][0]}"
         )
-        if curve is not None:
-            trial_n = (x["n_treatment"] + x["n_control"]) / 2
-            i = min(
-                range(len(curve["n_per_arm"])), key=lambda k: abs(curve["n_per_arm"][k] - trial_n)
-            )
-            text = (
-                f"Power ({x['study']}): at the implied r the trial had about "
-                f"{curve['power'][i]:.0%} power to detect a between-arm difference of 1% of "
-                "baseline in BMD change"
-            )
-            if n80:
-                text += (
-                    "; a new trial needs "
-                    + " or ".join(
-                        f"{p['n_per_group_ceil']} men per arm (r = {p['correlation']:.3g})"
-                        for p in n80
-                    )
-                    + " for 80% power to detect the observed difference"
+        if n80:
+            text += (
+                "; a new trial needs "
+                + " or ".join(
+                    f"{p['n_per_group_ceil']} {who} per arm (r = {p['correlation']:.3g})"
+                    for p in n80
                 )
-            items.append(text + ". Observed (post-hoc) power is not reported.")
+                + " for 80% power to detect the observed difference"
+            )
+        items.append(text + ". Observed (post-hoc) power is not reported.")
     for b in results["bayes"]:
         priors = _index(b["at_implied_r"], "prior")
         neutral = priors.get(("neutral",))
         skeptical = priors.get(("skeptical",))
         if neutral and skeptical:
             items.append(
-                f"Bayesian reading ({b['study']}, {b['outcome']}): the probability that "
-                f"anastrozole causes a loss beyond 1% of baseline is "
-                f"{neutral['p_below_threshold']:.2f} under a neutral prior and "
-                f"{skeptical['p_below_threshold']:.2f} under a sceptical one."
+                f"Bayesian reading ({b['study']}, {labels.get(b['outcome'], b['outcome'])}, "
+                f"{' vs '.join(b['arms'])}): P({b['harm_label']}) is "
+                f"{neutral['p_harm']:.2f} under a neutral prior and "
+                f"{skeptical['p_harm']:.2f} under a sceptical one at r = {b['implied_r']:.3f} "
+                f"({b['r_source']}); {b['p_harm_range_text']} across the judged plausible r "
+                f"(neutral prior). T = {fmt(b['threshold'])} {fmt_unit(b['unit'])} "
+                f"({b['threshold_source']})."
             )
-    for h in results["synthesis"]["hormone_response"]:
+    for h in results["synthesis"]["treatment_response"]:
         rs = sorted({x["r"] for x in h["by_r"]})
         middle = _index(h["by_r"], "r", "group")[(rs[len(rs) // 2], "all")]
         items.append(
-            f"Across {middle['k']} anastrozole arms, {h['outcome']} at first follow-up was "
+            f"Across {middle['k']} treatment arms, {labels.get(h['outcome'], h['outcome'])} "
+            f"at first follow-up was "
             f"{middle['ratio']:.2f}× baseline (95% CI {middle['ratio_ci'][0]:.2f} to "
             f"{middle['ratio_ci'][1]:.2f}; r = {middle['r']:g}; hypothesis-generating)."
         )

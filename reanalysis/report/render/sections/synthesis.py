@@ -1,4 +1,4 @@
-"""Across trials: random-effects pooling between arms and of the hormone response."""
+"""Across trials: random-effects pooling between arms and of each outcome's response."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from reanalysis.report.render.blocks import Block, fmt, fmt_ci
 
 
 def blocks(results: dict[str, Any]) -> list[Block]:
-    """Pooled d_ppc2 per outcome, then the pooled ratio of means by r for each hormone."""
+    """Pooled d_ppc2 per outcome, then the pooled ratio of means by r on treatment."""
     syn = results["synthesis"]
+    labels = {k: v["label"] for k, v in results.get("outcomes", {}).items()}
     out = [
         Block("h2", "Across trials (hypothesis-generating)"),
         Block(
@@ -25,7 +26,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             header=("outcome", "pooled d_ppc2 (95% CI)", "k", "τ²", "I²", "note"),
             rows=tuple(
                 (
-                    b["outcome"],
+                    labels.get(b["outcome"], b["outcome"]),
                     f"{fmt(b['estimate'])} ({fmt_ci(b['ci_low'], b['ci_high'])})"
                     if b["poolable"]
                     else "—",
@@ -38,8 +39,9 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             ),
         ),
     ]
-    for h in syn["hormone_response"]:
-        out.append(Block("h3", f"Hormone response on anastrozole: {h['outcome']}"))
+    for h in syn["treatment_response"]:
+        label = labels.get(h["outcome"], h["outcome"])
+        out.append(Block("h3", f"Response on treatment: {label}"))
         arms = "; ".join(
             f"{a['label']} ({a['regimen']}, week {a['week']:g}, lines "
             f"{', '.join(map(str, a['rows']))})"

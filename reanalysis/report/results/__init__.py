@@ -1,0 +1,79 @@
+"""Every number the report shows, computed from a data folder into one JSON-ready mapping.
+
+This is the one place where the analysis modules meet all of the data; figures and the
+report read only what :func:`build_results` returns (and ``results.json`` stores), never
+the data files or the API directly. Each record carries its provenance: the data file
+(relative to the folder's parent), the line numbers of the rows it was computed from,
+and the sources those rows cite.
+
+Sections without their input are empty, not errors: no ``studies.toml`` means no
+reported results to set against the data; no ``claims.toml``, no audit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reanalysis.analysis import claims
+from reanalysis.report.results.audit import article_table, consistency_records, threshold_records
+from reanalysis.report.results.common import (
+    manifest,
+    measurement_record,
+    normalize,
+    relative_name,
+    settings_record,
+    study_records,
+)
+from reanalysis.report.results.design import bayes_records, power_analyses
+from reanalysis.report.results.effects import (
+    effect_records,
+    headline_comparisons,
+    reported_reanalyses,
+    sensitivity_records,
+)
+from reanalysis.report.results.synthesis import synthesis_records
+
+__all__ = ["build_results", "normalize"]
+
+
+def build_results(
+    data_dir: Path, command: str = "reanalysis report", config: Path | None = None
+) -> dict[str, Any]:
+    """Compute every number of the report from ``data_dir`` (and ``config``, if given)."""
+    data_dir = Path(data_dir)
+    # One read of the folder: trial CSVs and the optional TOML files serve every section.
+    audit_data = claims.load_audit_data(data_dir, config)
+    dataset = audit_data.dataset
+    effects = effect_records(dataset)
+    reanalyses = reported_reanalyses(dataset)
+    headlines = headline_comparisons(dataset, effects, reanalyses)
+    verdicts = claims.evaluate_all(audit_data)
+    results: dict[str, Any] = {
+        **settings_record(dataset),
+        "effects": effects,
+        "reported_reanalyses": reanalyses,
+        "headlines": headlines,
+        "sensitivity": sensitivity_records(dataset, headlines, reanalyses),
+        "power": power_analyses(dataset, headlines),
+        "bayes": bayes_records(dataset, headlines),
+        "synthesis": synthesis_records(dataset),
+        "thresholds": threshold_records(dataset),
+        "consistency": consistency_records(audit_data),
+        "has_audit": dataset.has_claims,
+        "audit": [verdict.record() for verdict in verdicts],
+        "article_table": article_table(audit_data, verdicts),
+        "trials": {
+            name: {
+                "file": relative_name(trial.path, data_dir),
+                "studies": list(trial.studies),
+                "arms": {arm: trial.role(arm) for arm in trial.arms},
+                "outcomes": list(trial.outcomes),
+                "rows": [measurement_record(m, trial, data_dir) for m in trial.rows],
+            }
+            for name, trial in dataset.trials.items()
+        },
+        "studies": study_records(dataset.studies, data_dir),
+        "manifest": manifest(dataset, command),
+    }
+    return normalize(results)

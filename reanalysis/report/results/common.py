@@ -1,0 +1,185 @@
+"""Shared pieces of the results: rounding for byte-identical JSON, provenance, records.
+
+Floats are stored with 12 significant digits (:func:`normalize`), so the file is
+byte-identical across runs and machines that agree to that precision. Paths are recorded
+relative to the data folder's parent (``data/<file>``), never absolute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import math
+import platform
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from scipy import special
+
+from reanalysis.data.folder import STUDIES_FILE, Dataset
+from reanalysis.data.studies import Study
+from reanalysis.data.trials import Measurement, Trial
+from reanalysis.stats import checks
+from reanalysis.stats.effects import ConfidenceInterval
+
+SIGNIFICANT_DIGITS = 12
+MANIFEST_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "msgspec")
+# The normal quantile of two-sided 95% intervals.
+Z_975 = float(special.ndtri(0.975))
+
+
+def normalize(value: Any) -> Any:
+    """Round floats to 12 significant digits, recursively; refuse NaN and infinity."""
+    if isinstance(value, bool) or value is None or isinstance(value, str | int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"non-finite number in results: {value}")
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+    if isinstance(value, dict):
+        return {str(k): normalize(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [normalize(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalar
+        return normalize(value.item())
+    raise TypeError(f"cannot store {type(value).__name__} in results")
+
+
+def relative_name(path: Path, data_dir: Path) -> str:
+    """``data/<file>``: stable across clones, unlike an absolute path."""
+    return f"{data_dir.name}/{path.name}"
+
+
+def provenance(rows: Iterable[Measurement], trial: Trial, data_dir: Path) -> dict[str, Any]:
+    """Data file, line numbers and distinct sources of the rows a number came from."""
+    rows = list(rows)
+    return {
+        "file": relative_name(trial.path, data_dir),
+        "rows": sorted({m.row for m in rows}),
+        "sources": sorted({m.source for m in rows}),
+    }
+
+
+def printed_mean_decimals(rows: Iterable[Measurement]) -> int:
+    """Decimals of the most precise printed mean: differences of means are shown to it."""
+    return max(checks.printed_decimals(m.printed_mean) for m in rows)
+
+
+def interval(ci: ConfidenceInterval) -> list[float]:
+    return [ci.low, ci.high]
+
+
+def unique_in_order(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest(dataset: Dataset, command: str) -> dict[str, Any]:
+    """Package versions, SHA-256 of every input file, and the command that made the report."""
+    return {
+        "command": command,
+        "python": platform.python_version(),
+        "packages": {
+            name: importlib.metadata.version(name) for name in ("reanalysis", *MANIFEST_PACKAGES)
+        },
+        "inputs": [
+            {"file": relative_name(p, dataset.path), "sha256": sha256(p)}
+            for p in dataset.input_files()
+        ],
+    }
+
+
+def measurement_record(m: Measurement, trial: Trial, data_dir: Path) -> dict[str, Any]:
+    return {
+        "study": m.study,
+        "arm": m.arm,
+        "role": m.role,
+        "outcome": m.outcome,
+        "unit": m.unit,
+        "timepoint": m.timepoint,
+        "week": m.week,
+        "n": m.n,
+        "n_assumed": m.n_assumed,
+        "mean": m.mean,
+        "sd": m.sd,
+        "sd_from_se": m.sd_from_se,
+        "printed": m.printed,
+        "note": m.note,
+        "file": relative_name(trial.path, data_dir),
+        "row": m.row,
+        "source": m.source,
+    }
+
+
+def study_records(studies: dict[str, Study], data_dir: Path) -> dict[str, Any]:
+    records = {}
+    for study_id, study in studies.items():
+        fields = {k: v for k, v in study.fields.items() if k not in ("reported", "assumptions")}
+        records[study_id] = {
+            "citation": study.citation(),
+            "fields": fields,
+            "assumptions": list(study.get("assumptions", [])),
+            "reported": [
+                {
+                    "id": r.id,
+                    "outcome": r.outcome,
+                    "arms": list(r.arms),
+                    "comparison": r.comparison,
+                    "statistic": r.statistic,
+                    "relation": r.relation,
+                    "value": r.value,
+                    "test": r.test,
+                    "source": r.source,
+                    "file": f"{data_dir.name}/{STUDIES_FILE}",
+                }
+                for r in study.reported
+            ],
+        }
+    return records
+
+
+def settings_record(dataset: Dataset) -> dict[str, Any]:
+    """What ``analysis.toml`` said (or the defaults) for the report and each outcome."""
+    settings = dataset.settings
+    outcomes = unique_in_order(o for t in dataset.trials.values() for o in t.outcomes)
+    records = {}
+    for outcome in outcomes:
+        o = settings.outcome(outcome)
+        records[outcome] = {
+            "label": o.label,
+            "direction": o.direction,
+            "r": o.r,
+            "r_source": o.r_source,
+            "plausible_r": None
+            if o.plausible is None
+            else {
+                "low": o.plausible.low,
+                "high": o.plausible.high,
+                "justification": o.plausible.justification,
+            },
+            "reference_r": o.reference_r,
+            "reference_r_justification": o.reference_r_justification,
+            "minimal_important_difference": o.minimal_important_difference,
+            "minimal_important_difference_percent": o.minimal_important_difference_percent,
+            "minimal_important_difference_justification": (
+                o.minimal_important_difference_justification
+            ),
+            "threshold": o.threshold,
+            "threshold_unit": o.threshold_unit,
+            "threshold_side": o.threshold_side,
+            "threshold_justification": o.threshold_justification,
+            "configured": o.configured,
+        }
+    report = {
+        "title": settings.title,
+        "question": settings.question,
+        "participants": settings.participants,
+        "settings_file": None
+        if settings.path is None
+        else relative_name(settings.path, dataset.path),
+    }
+    return {"report": report, "outcomes": records}

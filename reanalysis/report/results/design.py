@@ -1,0 +1,204 @@
+"""Design power and the Bayesian reading of every headline comparison.
+
+Power is design power at the outcome's minimal important difference (in its unit), or at
+the percentages of baseline that ``analysis.toml`` configures — never the trial's
+"observed power", which only restates its p-value (Hoenig & Heisey 2001). The Bayesian
+reading turns the same difference into probabilities of benefit and of harm beyond it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from reanalysis.analysis import bayes, power
+from reanalysis.analysis.arms import prepost_at
+from reanalysis.analysis.plausible import plausible_for
+from reanalysis.data.folder import Dataset
+from reanalysis.errors import ReanalysisError
+from reanalysis.stats import correlation
+from reanalysis.stats.bayes import PRIOR_NAMES
+from reanalysis.stats.power import pooled_analysis_sd, power_grid, two_sample_power
+
+CURVE_N_MIN, CURVE_N_MAX = 5, 400
+
+
+def _arms(dataset: Dataset, h: dict[str, Any]):
+    trial = dataset.trials[h["trial"]]
+    return tuple(
+        prepost_at(trial, h["outcome"], arm, h["week"], h["study"])[0] for arm in h["arms"]
+    )
+
+
+def _differences(dataset: Dataset, h: dict[str, Any], treatment, control):
+    """(absolute differences, percent differences, labels) for the design power."""
+    o = dataset.settings.outcome(h["outcome"])
+    if o.power_differences_percent:
+        pct = tuple(o.power_differences_percent)
+        return (), pct, [f"{p:g}% of baseline" for p in pct], "configured"
+    n_t, n_c = treatment.n, control.n
+    baseline = (n_t * treatment.baseline_mean + n_c * control.baseline_mean) / (n_t + n_c)
+    pooled_sd = (
+        ((n_t - 1) * treatment.baseline_sd**2 + (n_c - 1) * control.baseline_sd**2)
+        / (n_t + n_c - 2)
+    ) ** 0.5
+    mid, source = o.mid_for(baseline, pooled_sd)
+    return (mid,), (), [f"MID {mid:.4g} {h['unit']}"], source
+
+
+def power_analyses(dataset: Dataset, headlines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Design power, MDE and next-trial n for each headline comparison.
+
+    Powers across r (the default grid); sample sizes target the observed difference in
+    change at the comparison's r and at the outcome's ``reference_r`` if configured;
+    curves give power against n per arm for the figure, and ``power_at_trial_n`` is the
+    exact power at the trial's own n for the first design difference at the r used.
+    """
+    out = []
+    for h in headlines:
+        treatment, control = _arms(dataset, h)
+        o = dataset.settings.outcome(h["outcome"])
+        sample_size_r = tuple(dict.fromkeys(r for r in (h["r"], o.reference_r) if r is not None))
+        absolute, pct, labels, source = _differences(dataset, h, treatment, control)
+        try:
+            analysis = power.trial_power_analysis(
+                treatment,
+                control,
+                correlations=correlation.DEFAULT_CORRELATION_GRID,
+                differences_pct=pct,
+                differences=absolute,
+                sample_size_correlations=sample_size_r,
+            )
+        except ReanalysisError as error:
+            out.append({"id": h["id"], "outcome": h["outcome"], "error": str(error)})
+            continue
+        n_grid = np.arange(CURVE_N_MIN, CURVE_N_MAX + 1)
+        curves = []
+        differences = [p / 100 * abs(analysis.baseline_mean) for p in pct] + list(absolute)
+        for r in sample_size_r:
+            pooled_sd = pooled_analysis_sd("change", treatment, control, r)
+            for difference, label, percent in zip(
+                differences, labels, [*pct, *([None] * len(absolute))], strict=True
+            ):
+                curve = {
+                    "r": r,
+                    "difference": difference,
+                    "difference_label": label,
+                    "analysis": "change",
+                    "n_per_arm": n_grid.tolist(),
+                    "power": power_grid(difference / pooled_sd, n_grid, n_grid).tolist(),
+                }
+                if percent is not None:
+                    curve["difference_pct"] = percent
+                curves.append(curve)
+        sd_at_r = pooled_analysis_sd("change", treatment, control, h["r"])
+        at_trial = two_sample_power(differences[0] / sd_at_r, treatment.n, control.n).power
+        frame = analysis.summary_frame()
+        frame["n_per_group_ceil"] = frame["n_per_group_ceil"].astype(object)
+        frame.loc[frame["n_per_group_ceil"].isna(), "n_per_group_ceil"] = None
+        frame["difference_pct"] = frame["difference_pct"].astype(object)
+        frame.loc[frame["difference_pct"].isna(), "difference_pct"] = None
+        out.append(
+            {
+                "id": h["id"],
+                "trial": h["trial"],
+                "study": h["study"],
+                "outcome": h["outcome"],
+                "unit": h["unit"],
+                "arms": h["arms"],
+                "n_treatment": analysis.n_treatment,
+                "n_control": analysis.n_control,
+                "n_assumed": h["n_assumed"],
+                "alpha": analysis.alpha,
+                "baseline_mean": analysis.baseline_mean,
+                "observed_difference": analysis.observed_difference,
+                "observed_difference_pct": analysis.observed_difference_pct,
+                "decimals": h["decimals"],
+                "r": h["r"],
+                "r_source": h["r_source"],
+                "implied_r": h["implied_r"],
+                "reference_r": o.reference_r,
+                "design_differences": differences,
+                "design_difference_labels": labels,
+                "design_difference_source": source,
+                "power_at_trial_n": at_trial,
+                "design_points": frame.to_dict(orient="records"),
+                "curves": curves,
+                "file": h["file"],
+                "rows": h["rows"],
+                "sources": h["sources"],
+            }
+        )
+    return out
+
+
+def bayes_records(dataset: Dataset, headlines: list[dict[str, Any]]) -> list[dict]:
+    """Posterior of each headline difference under the three named priors.
+
+    At the comparison's r (the implied r where a P was reported) and across r; with the
+    probabilities of benefit and of harm beyond the minimal important difference T, and
+    the range of P(harm) under the neutral prior across the judged plausible r.
+    """
+    out = []
+    for h in headlines:
+        trial = dataset.trials[h["trial"]]
+        outcome, (treatment, control) = h["outcome"], h["arms"]
+        o = dataset.settings.outcome(outcome)
+        pair_options = {"treatment": treatment, "control": control, "settings": dataset.settings}
+        pairs = bayes.comparisons(trial, outcome, h["r"], h["study"], **pair_options)
+        threshold, source = bayes.threshold_for(pairs[0], outcome, dataset.settings)
+        at_r = []
+        for name in PRIOR_NAMES:
+            posterior = bayes.trial_posterior(
+                trial, outcome, name, h["r"], threshold, h["study"], **pair_options
+            ).to_dict()
+            at_r.append(
+                {"prior": name} | posterior | bayes.benefit_and_harm(posterior, o.direction)
+            )
+        by_r = bayes.posterior_by_correlation(
+            trial,
+            outcome,
+            correlation.DEFAULT_CORRELATION_GRID,
+            threshold=threshold,
+            study=h["study"],
+            **pair_options,
+        )
+        for record in by_r:
+            record |= bayes.benefit_and_harm(record, o.direction)
+        plausible = plausible_for(dataset.settings, outcome)
+        neutral = [
+            b["p_harm"]
+            for b in by_r
+            if b["prior"] == "neutral"
+            and (plausible is None or plausible.low <= b["r"] <= plausible.high)
+        ]
+        labels = bayes.benefit_and_harm(at_r[0], o.direction)
+        out.append(
+            {
+                "id": h["id"],
+                "trial": h["trial"],
+                "study": h["study"],
+                "outcome": outcome,
+                "unit": h["unit"],
+                "arms": h["arms"],
+                "threshold": threshold,
+                "threshold_source": source,
+                "direction": o.direction,
+                "alternative": o.bayes_alternative,
+                "implied_r": h["r"],
+                "r_source": h["r_source"],
+                "harm_label": labels["harm_label"],
+                "benefit_label": labels["benefit_label"],
+                "p_harm_range": [min(neutral), max(neutral)] if neutral else None,
+                "p_harm_range_text": (
+                    f"{min(neutral):.2f} to {max(neutral):.2f}" if neutral else "no range"
+                ),
+                "at_implied_r": at_r,
+                "by_r": by_r,
+                "file": h["file"],
+                "rows": h["rows"],
+                "sources": h["sources"],
+            }
+        )
+    return out

@@ -1,0 +1,296 @@
+"""Effects of every comparison, and each reported P set against the summary statistics.
+
+r comes from the folder's settings (``analysis.toml``: the configured r, else the midpoint
+of the judged plausible range, else the documented default), each record saying which;
+where a paper printed the between-arm P, the r that reproduces it is derived, and the
+headline comparison uses that r everywhere (:func:`headline_comparisons`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import numpy as np
+
+from reanalysis.analysis import trial_effects
+from reanalysis.analysis.arms import comparison_rows, prepost_at
+from reanalysis.analysis.plausible import correlation_for, plausible_for
+from reanalysis.data.folder import Dataset
+from reanalysis.data.studies import ReportedResult
+from reanalysis.data.trials import Trial
+from reanalysis.report.results.common import (
+    Z_975,
+    interval,
+    printed_mean_decimals,
+    provenance,
+    unique_in_order,
+)
+from reanalysis.stats import correlation
+
+# Curves of the r-sensitivity figures step r by 0.01.
+FINE_CORRELATION_STEP = 0.01
+
+
+def correlation_curve_grid(plausible: correlation.PlausibleCorrelation | None) -> tuple[float, ...]:
+    """r in steps of 0.01 up to 0.99, from 0.5 or the plausible range's low end if lower."""
+    low = 0.5 if plausible is None else min(0.5, math.floor(plausible.low * 10) / 10)
+    steps = round((0.99 - low) / FINE_CORRELATION_STEP)
+    return tuple(round(low + FINE_CORRELATION_STEP * i, 2) for i in range(steps + 1))
+
+
+def in_sensitivity_table(r: float) -> bool:
+    """Rows the report prints: the default grid, and tenths below it."""
+    return r in correlation.DEFAULT_CORRELATION_GRID or (r < 0.5 and round(r * 10, 9) % 1 == 0)
+
+
+def effect_records(dataset: Dataset) -> list[dict[str, Any]]:
+    """Within- and between-arm effects of every outcome at every follow-up week.
+
+    r is the one the settings give each outcome (with its source); the sensitivity to r
+    is in :func:`reported_reanalyses` and :func:`sensitivity_records`.
+    """
+    records = []
+    for name, trial in dataset.trials.items():
+        for study in trial.studies:
+            outcomes = unique_in_order(m.outcome for m in trial.rows if m.study == study)
+            for outcome in outcomes:
+                for week in trial.followup_weeks(outcome, study):
+                    result = trial_effects.between_arm_effects(
+                        trial, outcome, week, study=study, settings=dataset.settings
+                    )
+                    for record in result.records():
+                        if record.get("dppc2") is not None:
+                            half = Z_975 * math.sqrt(record["dppc2_var"])
+                            record["dppc2_ci_low"] = record["dppc2"] - half
+                            record["dppc2_ci_high"] = record["dppc2"] + half
+                        arms = [a for a in (record["treatment"], record["control"]) if a]
+                        rows = comparison_rows(trial, study, outcome, arms, week)
+                        records.append(
+                            record
+                            | provenance(rows, trial, dataset.path)
+                            | {"trial": name, "decimals": printed_mean_decimals(rows)}
+                        )
+    return records
+
+
+def _trial_reporting(dataset: Dataset, reported: ReportedResult) -> Trial | None:
+    for trial in dataset.trials.values():
+        if reported.study in trial.studies and reported.outcome in trial.outcomes:
+            return trial
+    return None
+
+
+def _grid(first, second, plausible) -> list[dict[str, Any]]:
+    grid = correlation.correlation_grid(first, second, correlation_curve_grid(plausible))
+    grid["dppc2_ci_low"] = grid["dppc2"] - Z_975 * np.sqrt(grid["dppc2_var"])
+    grid["dppc2_ci_high"] = grid["dppc2"] + Z_975 * np.sqrt(grid["dppc2_var"])
+    grid["in_table"] = [in_sensitivity_table(r) for r in grid["r"]]
+    return grid.to_dict(orient="records")
+
+
+def _plausible_record(plausible: correlation.PlausibleCorrelation | None) -> dict | None:
+    if plausible is None:
+        return None
+    return {"low": plausible.low, "high": plausible.high, "justification": plausible.justification}
+
+
+def reported_reanalyses(dataset: Dataset) -> list[dict[str, Any]]:
+    """Each reported between-arm P = x set against the summary statistics.
+
+    For every printed two-arm p-value (``relation = "="``) whose arms have data: the r
+    that reproduces it under the change-score t-test and under ANCOVA, with a verdict
+    against the judged plausible range; every r-dependent result over a grid of r; and,
+    where the per-arm n is an assumption, p and implied r across other splits of the
+    same total n.
+    """
+    out = []
+    for study in dataset.studies.values():
+        for reported in study.reported:
+            if reported.statistic != "p" or reported.relation != "=" or len(reported.arms) != 2:
+                continue
+            trial = _trial_reporting(dataset, reported)
+            if trial is None:
+                continue
+            chosen = trial.study_for(reported.outcome, reported.study)
+            week = reported.week or trial.followup_weeks(reported.outcome, chosen)[-1]
+            (first, first_row), (second, second_row) = (
+                prepost_at(trial, reported.outcome, arm, week, chosen) for arm in reported.arms
+            )
+            plausible = plausible_for(dataset.settings, reported.outcome)
+            implied = {}
+            for analysis in correlation.ANALYSES:
+                found = correlation.implied_correlation(
+                    first, second, reported_p=reported.value, analysis=analysis, plausible=plausible
+                )
+                implied[analysis] = trial_effects.implied_p_record(found)
+            record: dict[str, Any] = {
+                "id": reported.id,
+                "study": reported.study,
+                "trial": trial.name,
+                "outcome": reported.outcome,
+                "unit": first_row.unit,
+                "week": week,
+                "arms": list(reported.arms),
+                "comparison": reported.comparison,
+                "reported_p": reported.value,
+                "reported_test": reported.test,
+                "reported_source": reported.source,
+                "n": [first.n, second.n],
+                "n_assumed": first_row.n_assumed or second_row.n_assumed,
+                "mean_change": [first.mean_change, second.mean_change],
+                "baseline_mean": [first.baseline_mean, second.baseline_mean],
+                "plausible_r": _plausible_record(plausible),
+                "implied": implied,
+                "grid": _grid(first, second, plausible),
+            }
+            change_r = implied["change"]["implied_r"]
+            if change_r is not None:
+                at = trial_effects.between_arm_effects(
+                    trial, reported.outcome, week, r=change_r, study=chosen
+                )
+                pair = next(
+                    c
+                    for c in at.comparisons
+                    if (c.treatment.arm, c.control.arm) == tuple(reported.arms)
+                )
+                ancova = pair.ancova
+                record["at_implied_r"] = {
+                    "r": change_r,
+                    "md_change": pair.change.estimate,
+                    "md_change_ci": interval(pair.change.confidence_interval()),
+                    "p_change": pair.change.pvalue,
+                    "ancova": ancova.estimate,
+                    "ancova_ci": interval(ancova.confidence_interval()),
+                    "p_ancova": ancova.pvalue,
+                    "final_difference_ignoring_baseline": pair.final.estimate,
+                    "p_final_ignoring_baseline": pair.final.pvalue,
+                    "baseline_difference": pair.baseline.estimate,
+                    "p_baseline": pair.baseline.pvalue,
+                    "dppc2": pair.dppc2.estimate,
+                    "dppc2_ci": interval(pair.dppc2.confidence_interval()),
+                }
+            if record["n_assumed"]:
+                total = first.n + second.n
+                r_split = correlation_for(dataset.settings, reported.outcome)[0]
+                split = correlation.split_sensitivity(
+                    total, first, second, r_split, reported_p=reported.value
+                )
+                record["split_sensitivity"] = {
+                    "total_n": total,
+                    "r": r_split,
+                    "rows": split.to_dict(orient="records"),
+                }
+            rows = comparison_rows(trial, chosen, reported.outcome, reported.arms, week)
+            record["decimals"] = printed_mean_decimals(rows)
+            out.append(record | provenance(rows, trial, dataset.path))
+    return out
+
+
+def comparison_id(trial: str, outcome: str, treatment: str, control: str) -> str:
+    """A file-name-safe id for a comparison without a reported result."""
+    raw = f"{trial}_{outcome}_{treatment}_vs_{control}"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", raw)
+
+
+def headline_comparisons(
+    dataset: Dataset, effects: list[dict[str, Any]], reanalyses: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every treatment-vs-control comparison at its last follow-up, with the one r it uses.
+
+    Where the paper printed the between-arm P, r is the one that reproduces it (``implied``);
+    otherwise the settings' r with its source. Power, Bayes and r-sensitivity use these.
+    """
+    out = []
+    covered = set()
+    for x in reanalyses:
+        trial = dataset.trials[x["trial"]]
+        implied = x["implied"]["change"]["implied_r"]
+        if [trial.role(a) for a in x["arms"]] != ["treatment", "control"] or implied is None:
+            continue
+        covered.add((x["trial"], x["study"], x["outcome"], *x["arms"]))
+        out.append(
+            {
+                "id": x["id"],
+                "trial": x["trial"],
+                "study": x["study"],
+                "outcome": x["outcome"],
+                "unit": x["unit"],
+                "week": x["week"],
+                "arms": list(x["arms"]),
+                "r": implied,
+                "r_source": "implied by the reported P",
+                "implied_r": implied,
+                "n_assumed": x["n_assumed"],
+                "decimals": x["decimals"],
+                "file": x["file"],
+                "rows": x["rows"],
+                "sources": x["sources"],
+            }
+        )
+    last_week: dict[tuple[str, str, str], float] = {}
+    for e in effects:
+        key = (e["trial"], e["study"], e["outcome"])
+        last_week[key] = max(last_week.get(key, e["week"]), e["week"])
+    for e in effects:
+        if e["comparison"] != "treatment_vs_control":
+            continue
+        key = (e["trial"], e["study"], e["outcome"], e["treatment"], e["control"])
+        if key in covered or e["week"] != last_week[key[:3]]:
+            continue
+        covered.add(key)
+        out.append(
+            {
+                "id": comparison_id(e["trial"], e["outcome"], e["treatment"], e["control"]),
+                "trial": e["trial"],
+                "study": e["study"],
+                "outcome": e["outcome"],
+                "unit": e["unit"],
+                "week": e["week"],
+                "arms": [e["treatment"], e["control"]],
+                "r": e["r"],
+                "r_source": e["r_source"],
+                "implied_r": None,
+                "n_assumed": bool(e.get("treatment_n_assumed") or e.get("control_n_assumed")),
+                "decimals": e["decimals"],
+                "file": e["file"],
+                "rows": e["rows"],
+                "sources": e["sources"],
+            }
+        )
+    return out
+
+
+def sensitivity_records(
+    dataset: Dataset, headlines: list[dict[str, Any]], reanalyses: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """For each headline comparison without a reported P: every r-dependent result over r."""
+    reported = {x["id"] for x in reanalyses}
+    out = []
+    for h in headlines:
+        if h["id"] in reported:
+            continue
+        trial = dataset.trials[h["trial"]]
+        (first, _), (second, _) = (
+            prepost_at(trial, h["outcome"], arm, h["week"], h["study"]) for arm in h["arms"]
+        )
+        plausible = plausible_for(dataset.settings, h["outcome"])
+        out.append(
+            {
+                "id": h["id"],
+                "trial": h["trial"],
+                "study": h["study"],
+                "outcome": h["outcome"],
+                "unit": h["unit"],
+                "arms": h["arms"],
+                "r": h["r"],
+                "r_source": h["r_source"],
+                "plausible_r": _plausible_record(plausible),
+                "grid": _grid(first, second, plausible),
+                "file": h["file"],
+                "rows": h["rows"],
+                "sources": h["sources"],
+            }
+        )
+    return out
