@@ -9,11 +9,11 @@ the audit file proper holds a paraphrase (``claim``) and the check's parameters.
 Matching rules:
 
 * a mean ± spread matches a trial row whose printed mean and printed SD are the same
-  numbers (1.180 and 1.18 are the same number; 1.18 and 1.181 are not);
+  numbers (2.50 and 2.5 are the same number; 2.5 and 2.51 are not);
 * a reference matches a study by title (similarity of the normalized titles ≥ 0.9,
   :class:`difflib.SequenceMatcher` ratio), by journal and year (a journal abbreviation
   matches the full name word by word, as NLM abbreviations truncate each significant word;
-  ISO 4), or by pages (after expanding "4785-92" to "4785-4792"). Journal and year alone
+  ISO 4), or by pages (after expanding "123-9" to "123-129"). Journal and year alone
   cannot tell apart two papers of one journal-year, so when both titles are printed and
   differ (similarity < 0.6) the study is only offered as a ``candidate_study``.
 

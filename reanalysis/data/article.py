@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
 from reanalysis.data.references import parse_reference
+from reanalysis.errors import ReanalysisError
 
 KINDS = ("mean_sd", "p_value", "number", "table_cell", "reference")
 _CITATION_FIELDS = (
@@ -429,7 +430,7 @@ def _table_cell(text: str, number: int, section: str | None, row: str, column: s
 def extract(text: str) -> list[Item]:
     """Every quantitative statement, table cell and reference of an article, in reading order."""
     if not isinstance(text, str):
-        return []
+        raise ReanalysisError(f"extract: text must be str, got {type(text).__name__}")
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     headings = _headings(lines)
     tables = _tables(lines)

@@ -3,18 +3,18 @@
 :func:`parse_reference` recognises the common styles by their punctuation, trying the most
 distinctive first:
 
-* MLA 9 — title in double quotes, locator as ``vol. 94, no. 10, 2009, pp. 4017-4024``
-  (MLA Handbook, 9th ed., §5.1-5.3);
+* MLA 9 — title in double quotes, locator as ``vol. 12, no. 3, 2019, pp. 45-67``
+  (MLA Handbook, 9th ed., ch. 5);
 * Harvard (Cite Them Right) — ``Smith J and Jones B (2019) 'Title', Journal, 12(3), pp. 45-67``;
 * APA 7 — ``Smith, J. A., & Jones, B. (2019). Title. Journal, 12(3), 45–67.``
-  (APA Publication Manual, 7th ed., §9-10);
-* Vancouver / NLM and AMA — ``Surname AB, Surname C. Title. Journal. 2009;94(12):4785-92.``
-  (Citing Medicine, 2nd ed., ch. 1; AMA Manual of Style, 11th ed., §3.11).
+  (APA Publication Manual, 7th ed., ch. 9-10);
+* Vancouver / NLM and AMA — ``Surname AB, Surname C. Title. Journal. 2019;12(3):123-9.``
+  (Citing Medicine, 2nd ed., ch. 1; AMA Manual of Style, 11th ed., ch. 3).
 
 An entry in none of these shapes still yields what can be found (DOI, PMID, a year, the
 first word as the first author); parsing never raises. Authors are returned in NLM form
-("Burnett-Bowie SA"), with "et al." as a last element when the entry abbreviates the list,
-as ``data/studies.toml`` records them. Page ranges are expanded ("4785-92" → "4785-4792",
+("Smith AB"), with "et al." as a last element when the entry abbreviates the list,
+as ``data/studies.toml`` records them. Page ranges are expanded ("123-9" → "123-129",
 NLM drops repeated leading digits; Citing Medicine ch. 1, "Pagination") while
 ``pages_printed`` keeps the text as printed.
 """
@@ -65,7 +65,7 @@ class Reference:
 
 
 def normalize_pages(printed: str | None) -> str | None:
-    """Expand an abbreviated range and use a hyphen: "4785-92" → "4785-4792", "45–67" → "45-67"."""
+    """Expand an abbreviated range and use a hyphen: "123-9" → "123-129", "45–67" → "45-67"."""
     if not printed:
         return None
     match = re.fullmatch(r"([A-Za-z]*)(\d+)\s*[-–—]+\s*([A-Za-z]*)(\d+)", printed.strip())
