@@ -447,6 +447,17 @@ JUNK = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("5 ± 2 (SD)", "sd"), ("5 ± 2 (mean ± SEM)", "se"), ("5 ± 2, mean ± standard error", "se"),
+     ("5 ± 2 per se", "unlabelled"), ("SD of 5 ± 2 is not the SE of 7 ± 1", "sd"),
+     ("5 ± 2", "unlabelled")],
+)  # fmt: skip
+def test_spread_label_only_where_the_line_says(text, label) -> None:
+    # The nearest label on the line names the spread (trials.md "Conventions").
+    assert extract(text)[0].subkind == label
+
+
 def test_text_that_is_not_a_string_is_a_reanalysis_error() -> None:
     with pytest.raises(ReanalysisError, match="extract: text must be str, got bytes"):
         extract(b"5 \xc2\xb1 2")  # type: ignore[arg-type]

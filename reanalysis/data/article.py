@@ -80,7 +80,8 @@ _COMPARATOR = (
 _MASS = r"(?:mg|g|µg|μg|mcg|IU|units?)"
 _SCHEDULE = (
     rf"(?:(?:once|twice|thrice|(?:{_WORDNUM}|\d++)(?:(?:{_SP}+(?:to|or){_SP}+|-|–)"
-    rf"(?:{_WORDNUM}|\d++))?{_SP}++times){_SP}+(?:(?:a|per|each){_SP}+)?(?:day|week|month|daily|weekly|monthly)|"
+    rf"(?:{_WORDNUM}|\d++))?{_SP}++times){_SP}+(?:(?:a|per|each){_SP}+)?"
+    r"(?:day|week|month|daily|weekly|monthly)|"
     rf"daily|weekly|monthly|nightly|every{_SP}+(?:other{_SP}+)?(?:\d+{_SP}+)?{_TIME}|"
     rf"(?:per|a|each){_SP}+(?:day|week)|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|at bedtime)(?![A-Za-z])"
 )
@@ -145,8 +146,9 @@ _NUMBER_PATTERNS = (
     ),
     ("quantity", re.compile(rf"{_APPROX}(?P<num>{_NUM}){_SP}*+(?P<unit>{_COMPOUND_UNIT})")),
 )
-_SD_LABEL = re.compile(r"\bS\.?D\.?(?![A-Za-z])|standard deviations?", re.I)
-_SE_LABEL = re.compile(r"\bSEM?(?![A-Za-z])|\bS\.E\.(?:M\.)?|standard errors?", re.I)
+# Capitals only for the abbreviations, so that "per se" labels nothing.
+_SD_LABEL = re.compile(r"\bS\.?D\.?(?![A-Za-z])|(?i:standard deviations?)")
+_SE_LABEL = re.compile(r"\bSEM?(?![A-Za-z])|\bS\.E\.(?:M\.)?|(?i:standard errors?)")
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<title>.*)$")
 _BOLD = re.compile(r"^\s*(?:\*\*|__)(?P<title>[^*_]{1,120})(?:\*\*|__)\s*$")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•]\s|\[\d{1,4}\]|\(?\d{1,4}[.)]\s)")
