@@ -40,6 +40,21 @@ def finite(value: float, what: str) -> float:
     return value
 
 
+def settings_for(files: Sequence[str], config: str | None):
+    """``--config FILE``, else ``analysis.toml`` beside the first trial file, else defaults."""
+    from pathlib import Path
+
+    from reanalysis.data.settings import settings_for_folder
+
+    return settings_for_folder(Path(files[0]).parent, config)
+
+
+def add_config(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config", help="settings file (default: analysis.toml beside the trial file, if any)"
+    )
+
+
 # Each subcommand registers (add_arguments, run) here; run returns the exit status.
 Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 COMMANDS: dict[str, tuple[str, Command]] = {}
@@ -139,6 +154,7 @@ def _effects_arguments(parser: argparse.ArgumentParser) -> None:
         "--analysis", choices=("change", "ancova"), default="change", help="default: change"
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_config(parser)
 
 
 def _finite_record(record: dict) -> dict:
@@ -227,6 +243,7 @@ def run_effects(args: argparse.Namespace) -> int:
         reported_p=args.reported_p,
         analysis=args.analysis,
         study=args.study,
+        settings=settings_for([args.file], args.config),
     )
     if args.json:
         records = [_finite_record(record) for record in effects.records()]
@@ -269,6 +286,7 @@ def _pool_arguments(parser: argparse.ArgumentParser) -> None:
         help="assign an arm to a subgroup (e.g. a dose); repeat for every arm",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_config(parser)
 
 
 def _subgroups(pairs: Sequence[str]) -> dict[str, str]:
@@ -303,7 +321,8 @@ def run_pool(args: argparse.Namespace) -> int:
     from reanalysis.data.trials import load_trial
 
     trials = [load_trial(path) for path in args.files]
-    r = args.r if args.r is not None else default_correlation(args.outcome)
+    settings = settings_for(args.files, args.config)
+    r = args.r if args.r is not None else default_correlation(args.outcome, settings)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         pooled = pool_trials(
@@ -368,15 +387,20 @@ def _bayes_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="trial CSV file")
     parser.add_argument("--outcome", required=True, help="outcome name, e.g. pa_spine_bmd")
     parser.add_argument(
-        "--r", type=float, help="pre–post correlation (default: plausible midpoint)"
+        "--r", type=float, help="pre–post correlation (default: from analysis.toml, else 0.5)"
     )
+    parser.add_argument("--treatment", help="treatment arm (when several)")
+    parser.add_argument("--control", help="control arm (when several)")
+    add_config(parser)
     parser.add_argument(
         "--prior",
         default="all",
         help="skeptical, neutral, enthusiastic, MEAN,SD, or all (default: the three named)",
     )
     parser.add_argument(
-        "--threshold", type=float, help="clinically relevant loss T > 0 (default for BMD: 1%%)"
+        "--threshold",
+        type=float,
+        help="minimal important difference T > 0 (default: analysis.toml, else half the SD)",
     )
     parser.add_argument("--study", help="study id when several report the outcome")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -384,7 +408,12 @@ def _bayes_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("bayes", "Bayesian reading of a trial's between-arm effect", _bayes_arguments)
 def run_bayes(args: argparse.Namespace) -> int:
-    from reanalysis.analysis.bayes import default_threshold, trial_posterior
+    from reanalysis.analysis.bayes import (
+        benefit_and_harm,
+        comparisons,
+        threshold_for,
+        trial_posterior,
+    )
     from reanalysis.data.trials import load_trial
     from reanalysis.stats.bayes import PRIOR_NAMES
 
@@ -395,30 +424,39 @@ def run_bayes(args: argparse.Namespace) -> int:
         raise ReanalysisError(
             f"--outcome must be one of {', '.join(trial.outcomes)}, got {args.outcome!r}"
         )
-    threshold = args.threshold
-    if threshold is None:
-        threshold = default_threshold(trial, args.outcome, args.study)
+    settings = settings_for([args.file], args.config)
+    chosen = {"treatment": args.treatment, "control": args.control, "settings": settings}
+    pairs = comparisons(trial, args.outcome, args.r, args.study, **chosen)
+    direction = settings.outcome(args.outcome).direction
     priors = PRIOR_NAMES if args.prior == "all" else (args.prior,)
     records = []
-    for prior in priors:
-        posterior = trial_posterior(trial, args.outcome, prior, args.r, threshold, args.study)
-        records.append({"prior": prior, **posterior.to_dict()})
+    for pair in pairs:
+        arms = {"treatment": pair.treatment.arm, "control": pair.control.arm}
+        threshold = args.threshold or threshold_for(pair, args.outcome, settings)[0]
+        for prior in priors:
+            posterior = trial_posterior(
+                trial, args.outcome, prior, args.r, threshold, args.study, **(chosen | arms)
+            ).to_dict()
+            records.append(
+                {"prior": prior, **arms, **posterior} | benefit_and_harm(posterior, direction)
+            )
     if args.json:
-        payload = records if args.prior == "all" else records[0]
+        payload = records if args.prior == "all" or len(pairs) > 1 else records[0]
         print_json(_finite_payload(payload))
         return 0
-    first = records[0]
-    print(
-        f"{trial.name}: {args.outcome}, treatment − control difference in change "
-        f"{first['estimate']:.4g} (SE {first['standard_error']:.4g}); T = {threshold:.4g}"
-    )
     for record in records:
+        if record["prior"] == priors[0]:
+            print(
+                f"{trial.name}: {args.outcome}, {record['treatment']} − {record['control']} "
+                f"difference in change {record['estimate']:.4g} "
+                f"(SE {record['standard_error']:.4g}); T = {record['threshold']:.4g}"
+            )
         sd = "flat" if record["prior_sd"] is None else f"{record['prior_sd']:.4g}"
         print(
             f"  {record['prior']:<13} prior N({record['prior_mean']:.4g}, {sd}²)  "
             f"posterior {record['posterior_mean']:.4g} [{record['cri_low']:.4g}, "
-            f"{record['cri_high']:.4g}]  P(<0) = {record['p_below_zero']:.3f}  "
-            f"P(<−T) = {record['p_below_threshold']:.3f}"
+            f"{record['cri_high']:.4g}]  P({record['benefit_label']}) = "
+            f"{record['p_benefit']:.3f}  P({record['harm_label']}) = {record['p_harm']:.3f}"
         )
     return 0
 

@@ -15,3 +15,10 @@ def edited(tmp_path: Path, name: str, old: str, new: str) -> Path:
     assert text.count(old) == 1, f"{old!r} must occur once in {name}"
     path.write_text(text.replace(old, new), encoding="utf-8")
     return target
+
+
+def shipped_settings():
+    """The shipped folder's analysis.toml, read by the package's own loader."""
+    from reanalysis.data.settings import load_settings
+
+    return load_settings(DATA / "analysis.toml")

@@ -17,6 +17,7 @@ from reanalysis.data.trials import load_trial
 from reanalysis.errors import ReanalysisError
 from reanalysis.report.figures import posterior_densities
 from reanalysis.stats.bayes import NormalPrior, named_prior, normal_posterior, parse_prior
+from tests.shipped import shipped_settings
 from tests.tolerances import TOLERANCE
 
 matplotlib.use("Agg")
@@ -137,19 +138,48 @@ def test_burnett2009_flat_prior_gives_the_change_score_likelihood():
     assert posterior.posterior_sd == pytest.approx(se, rel=TOLERANCE["float"])
 
 
-def test_burnett2009_default_threshold_is_one_percent_of_baseline():
+def test_burnett2009_configured_threshold_is_one_percent_of_baseline():
     trial = load_trial(BURNETT)
-    posterior = trial_posterior(trial, "pa_spine_bmd", "skeptical", r=0.95)
-    # n-weighted baseline mean of the two arms (33 × 1.121 + 36 × 1.180) / 69 g/cm².
+    posterior = trial_posterior(
+        trial, "pa_spine_bmd", "skeptical", r=0.95, settings=shipped_settings()
+    )
+    # analysis.toml: minimal_important_difference_percent = 1; n-weighted baseline mean of
+    # the two arms (33 × 1.121 + 36 × 1.180) / 69 g/cm².
     assert posterior.threshold == pytest.approx(
         0.01 * (33 * 1.121 + 36 * 1.180) / 69, rel=TOLERANCE["float"]
+    )
+
+
+def test_default_threshold_is_half_the_pooled_baseline_sd():
+    # No analysis.toml: T = 0.5 × pooled baseline SD (Norman, Sloan & Wyrwich 2003), by hand.
+    trial = load_trial(BURNETT)
+    posterior = trial_posterior(trial, "pa_spine_bmd", "skeptical", r=0.95)
+    pooled = math.sqrt((32 * 0.141**2 + 35 * 0.145**2) / 67)
+    assert posterior.threshold == pytest.approx(0.5 * pooled, rel=TOLERANCE["float"])
+
+
+def test_harm_follows_the_outcome_direction():
+    # θ = treatment − control. Higher is better: harm is P(θ < −T); lower is better: P(θ > T).
+    from reanalysis.analysis.bayes import benefit_and_harm
+
+    posterior = normal_posterior(-0.028, 0.0114, 0.0, 1.0, 0.0115).to_dict()
+    higher = benefit_and_harm(posterior, "higher_is_better")
+    lower = benefit_and_harm(posterior, "lower_is_better")
+    expected_below = stats.norm.cdf(-0.0115, posterior["posterior_mean"], posterior["posterior_sd"])
+    assert higher["p_harm"] == pytest.approx(expected_below, rel=TOLERANCE["float"])
+    assert lower["p_benefit"] == pytest.approx(expected_below, rel=TOLERANCE["float"])
+    assert lower["p_harm"] == pytest.approx(
+        stats.norm.sf(0.0115, posterior["posterior_mean"], posterior["posterior_sd"]),
+        rel=TOLERANCE["float"],
     )
 
 
 def test_burnett2009_probabilities_rise_with_r():
     # Higher r, smaller SE of the difference in change, so more certainty of a loss.
     trial = load_trial(BURNETT)
-    records = posterior_by_correlation(trial, "pa_spine_bmd", [0.9, 0.95, 0.99], ["neutral"])
+    records = posterior_by_correlation(
+        trial, "pa_spine_bmd", [0.9, 0.95, 0.99], ["neutral"], settings=shipped_settings()
+    )
     p = [record["p_below_zero"] for record in records]
     assert p[0] < p[1] < p[2]
 
@@ -168,7 +198,9 @@ def test_cli_bayes_json(capsys):
     keys = {"posterior_mean", "posterior_sd", "cri_low", "cri_high", "p_below_zero"}
     keys |= {"p_below_threshold", "prior_mean", "prior_sd", "threshold"}
     assert keys <= set(records[0])
-    single = trial_posterior(load_trial(BURNETT), "pa_spine_bmd", "neutral", r=0.95)
+    single = trial_posterior(
+        load_trial(BURNETT), "pa_spine_bmd", "neutral", r=0.95, settings=shipped_settings()
+    )
     assert records[1]["posterior_mean"] == pytest.approx(
         single.posterior_mean, rel=TOLERANCE["float"]
     )
@@ -178,4 +210,4 @@ def test_cli_bayes_bad_input(capsys):
     assert main(["bayes", BURNETT, "--outcome", "pa_spine_bmd", "--prior", "vague"]) == 2
     assert "prior must be one of" in capsys.readouterr().err
     assert main(["bayes", str(DATA / "snyder2004.csv"), "--outcome", "estradiol"]) == 2
-    assert "exactly one treatment-vs-control" in capsys.readouterr().err
+    assert "no treatment-vs-control comparison" in capsys.readouterr().err

@@ -20,8 +20,8 @@ import pytest
 from scipy import optimize, stats
 
 from reanalysis.analysis.consistency import consistency_checks
-from reanalysis.analysis.plausible import plausible_correlation
-from tests.shipped import DATA, edited
+from reanalysis.analysis.plausible import plausible_for
+from tests.shipped import DATA, edited, shipped_settings
 from tests.tolerances import TOLERANCE
 
 # Molar masses by hand from the formulas with IUPAC conventional atomic weights
@@ -150,7 +150,7 @@ def test_burnett2009_estradiol_month3_p_needs_r_above_0_53(shipped) -> None:
     # r (0.8) the change SD is 4·√0.4 = 2.53, t = 3·√33/2.53 = 6.81: p ≈ 1e-7, below
     # 0.0001, so a plausible r reproduces the P.
     check = shipped[SHIPPED_NAMES[2]]
-    plausible = plausible_correlation("serum_sex_steroid_on_treatment")
+    plausible = plausible_for(shipped_settings(), "estradiol")
     assert paired_p(33, 15, 4, 12, 4, plausible.high) < 0.0001
     r_low = r_for(lambda r: paired_p(33, 15, 4, 12, 4, r), 0.0001)
     assert close(check.numbers["r_low_printed"], r_low, "independent")

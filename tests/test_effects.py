@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from reanalysis.analysis.plausible import plausible_correlation
+from reanalysis.analysis.plausible import plausible_for
 from reanalysis.analysis.trial_effects import between_arm_effects, correlation_verdict
 from reanalysis.cli import main
 from reanalysis.data.trials import load_trial
@@ -33,6 +33,7 @@ from reanalysis.stats.effects import (
     smcc_difference,
     smcr_difference,
 )
+from tests.shipped import shipped_settings
 from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -111,7 +112,7 @@ def test_burnett2009_reported_p_reproduced_by_implied_r(analysis):
         placebo,
         reported_p=0.0014,
         analysis=analysis,
-        plausible=plausible_correlation("dxa_spine_bmd_one_year"),
+        plausible=plausible_for(shipped_settings(), "pa_spine_bmd"),
     )
     r = implied.correlation
     if analysis == "change":

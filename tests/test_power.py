@@ -318,6 +318,7 @@ def test_burnett2009_power_analysis_from_the_trial_file() -> None:
         treatment,
         control,
         correlations=(0.8, 0.95),
+        differences_pct=(1.0, 2.0),
         sample_size_correlations=(0.97, 0.9),
     )
     # Every row recomputed independently: pooled SDs by the Cochrane formula, power and

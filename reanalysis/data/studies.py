@@ -2,7 +2,7 @@
 
 TOML is read with the standard library's :mod:`tomllib`. Each top-level table is one
 study id (the ``study`` column of the trial CSVs) with its verified citation, design,
-population, intervention, duration, whether participants were on testosterone therapy,
+population, intervention, duration, yes/no characteristics of the population,
 the analyst's assumptions (``assumptions``) and the test results the paper printed
 (``reported``), each with its source.
 """

@@ -211,7 +211,7 @@ def recompute_within_arm_p(
     taken as exact). Verdict: ``inconsistent`` when no r in (−1, 1) reproduces the
     P; ``consistent`` when the range meets ``plausible``; else ``cannot tell``.
     Assumes the paper used a paired t-test (or a test that agrees with it) on the same
-    men at both visits.
+    participants at both visits.
     """
     p_interval = reported_p_interval(relation, reported_p, p_decimals)
     change = arm.mean_change
@@ -253,7 +253,7 @@ def recompute_within_arm_p(
         verdict=verdict,
         evidence=evidence,
         assumptions=(
-            "the unnamed test is a paired t-test on the same men at both visits",
+            "the unnamed test is a paired t-test on the same participants at both visits",
             f"n = {arm.n} at both visits",
             f"plausible r: {plausible.justification}",
         ),
@@ -339,7 +339,7 @@ def baseline_balance(
     1 − ``extreme`` is ``inconsistent`` with chance imbalance; anything else is
     ``consistent``. One variable can only flag a gross anomaly: it cannot show that
     randomization worked, and a p in the middle says nothing about fabrication. Arms of
-    completers, not of randomized men, can also differ through dropout.
+    completers, not of randomized participants, can also differ through dropout.
     """
     extreme = _finite(extreme, "extreme")
     if not 0 < extreme < 0.5:
@@ -393,7 +393,7 @@ def cross_report_agreement(
     Each printed value stands for its rounding interval (:func:`rounding_interval`);
     report A's interval is converted to report B's unit with
     :func:`reanalysis.stats.units.convert` (molar mass from the molecular formula) and the
-    two intervals must overlap. Assumes both are the same quantity of the same men at
+    two intervals must overlap. Assumes both are the same quantity of the same participants at
     the same visit, and that the authors converted with the exact molar mass.
     """
     low_a, high_a = rounding_interval(value_a, decimals_a)
@@ -413,7 +413,7 @@ def cross_report_agreement(
             + ("the intervals overlap" if overlap else "the intervals do not overlap")
         ),
         assumptions=(
-            "the same quantity, men and visit in both reports",
+            "the same quantity, participants and visit in both reports",
             "conversion by molar mass (trials.convert); papers may have used a rounded factor",
         ),
         numbers={
@@ -504,10 +504,10 @@ def share_below(threshold: float, mean: float, sd: float) -> ThresholdShare:
 def threshold_check(
     threshold: float, mean: float, sd: float, *, material_share: float = 0.10
 ) -> CheckResult:
-    """Does the group mean alone tell on which side of a cut-off the men were?
+    """Does the group mean alone tell on which side of a cut-off the participants were?
 
     The mean alone suggests every man sits on its side of ``threshold``; the shares
-    from :func:`share_below` say how many men sit on the other side. ``consistent``:
+    from :func:`share_below` say how many participants sit on the other side. ``consistent``:
     under both distributions fewer than ``material_share`` cross over; ``inconsistent``:
     under both at least ``material_share`` do; ``cannot tell``: the two disagree.
     """
@@ -533,7 +533,7 @@ def threshold_check(
         evidence=(
             f"mean {mean:g} ± {sd:g} is {side} {threshold:g}; an estimated "
             f"{100 * crossing[0]:.1f}% (normal) or {100 * crossing[1]:.1f}% (log-normal) of "
-            f"men are {other} it"
+            f"participants are {other} it"
         ),
         assumptions=(
             "values follow a normal or a log-normal distribution with the printed mean and SD",
