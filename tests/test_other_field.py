@@ -18,8 +18,8 @@ Morris 2008 eq. 8-9 with ``metafor:::.cmicalc``. See the R script's header for t
 """
 
 import json
-import re
 import math
+import re
 from pathlib import Path
 
 import pytest
