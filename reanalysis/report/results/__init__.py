@@ -12,6 +12,7 @@ reported results to set against the data; no ``claims.toml``, no audit.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +41,23 @@ __all__ = ["build_results", "normalize"]
 def build_results(
     data_dir: Path, command: str = "reanalysis report", config: Path | None = None
 ) -> dict[str, Any]:
-    """Compute every number of the report from ``data_dir`` (and ``config``, if given)."""
-    data_dir = Path(data_dir)
+    """Compute every number of the report from ``data_dir`` (and ``config``, if given).
+
+    Floating-point warnings are silenced here because every record is checked for
+    non-finite numbers and reported as not computed instead (see ``not_computed``).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _build(Path(data_dir), command, config)
+
+
+def _build(data_dir: Path, command: str, config: Path | None) -> dict[str, Any]:
     # One read of the folder: trial CSVs and the optional TOML files serve every section.
     audit_data = claims.load_audit_data(data_dir, config)
     dataset = audit_data.dataset
-    effects = effect_records(dataset)
-    reanalyses = reported_reanalyses(dataset)
+    failed: list[dict[str, Any]] = []
+    effects = _computed(effect_records(dataset), "effects", failed)
+    reanalyses = _computed(reported_reanalyses(dataset), "reported P", failed)
     headlines = headline_comparisons(dataset, effects, reanalyses)
     verdicts = claims.evaluate_all(audit_data)
     results: dict[str, Any] = {
@@ -54,9 +65,11 @@ def build_results(
         "effects": effects,
         "reported_reanalyses": reanalyses,
         "headlines": headlines,
-        "sensitivity": sensitivity_records(dataset, headlines, reanalyses),
-        "power": power_analyses(dataset, headlines),
-        "bayes": bayes_records(dataset, headlines),
+        "sensitivity": _computed(
+            sensitivity_records(dataset, headlines, reanalyses), "r sensitivity", failed
+        ),
+        "power": _computed(power_analyses(dataset, headlines), "power", failed),
+        "bayes": _computed(bayes_records(dataset, headlines), "Bayesian reading", failed),
         "synthesis": synthesis_records(dataset),
         "thresholds": threshold_records(dataset),
         "consistency": consistency_records(audit_data),
@@ -75,5 +88,14 @@ def build_results(
         },
         "studies": study_records(dataset.studies, data_dir),
         "manifest": manifest(dataset, command),
+        "not_computed": failed,
     }
     return normalize(results)
+
+
+def _computed(
+    records: list[dict[str, Any]], section: str, failed: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Records that were computed; those that failed go to ``failed`` with their reason."""
+    failed += [r | {"section": section} for r in records if "error" in r]
+    return [r for r in records if "error" not in r]

@@ -70,9 +70,11 @@ def threshold_records(dataset: Dataset) -> list[dict[str, Any]]:
             try:
                 mean = convert(m.mean, m.outcome, m.unit, o.threshold_unit)
                 sd = convert(m.sd, m.outcome, m.unit, o.threshold_unit)
-            except ReanalysisError:
+                share = share_below(o.threshold, mean, sd)
+            except (ReanalysisError, ArithmeticError, ValueError):
+                # Units that do not convert, or numbers at the edge of floating point: the
+                # share is not shown for that row (its effects still are).
                 continue
-            share = share_below(o.threshold, mean, sd)
             below = o.threshold_side == "below"
             out.append(
                 {

@@ -20,6 +20,7 @@ from scipy import special
 from reanalysis.data.folder import STUDIES_FILE, Dataset
 from reanalysis.data.studies import Study
 from reanalysis.data.trials import Measurement, Trial
+from reanalysis.errors import ReanalysisError
 from reanalysis.stats import checks
 from reanalysis.stats.effects import ConfidenceInterval
 
@@ -183,3 +184,30 @@ def settings_record(dataset: Dataset) -> dict[str, Any]:
         else relative_name(settings.path, dataset.path),
     }
     return {"report": report, "outcomes": records}
+
+
+# What a comparison may raise when its numbers are at the edge of floating point (n = 2
+# leaves no degrees of freedom for a correction, SD 1e300 overflows when squared, n = 1e9
+# takes a square root of a rounding error below zero): the report records the failure for
+# that comparison, with its reason, and goes on with everything else.
+NUMERIC_FAILURES = (ReanalysisError, ArithmeticError, ValueError)
+
+
+def failure_reason(error: BaseException) -> str:
+    """A one-line reason a number could not be computed."""
+    if isinstance(error, ReanalysisError):
+        return str(error)
+    return f"cannot be computed from these numbers (numerical {type(error).__name__}: {error})"
+
+
+def all_finite(value: Any) -> bool:
+    """True when every float in a nested record is finite (NaN and infinity are refused)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(all_finite(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(all_finite(v) for v in value)
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        return all_finite(value.item())
+    return True

@@ -16,7 +16,7 @@ from reanalysis.analysis import bayes, power
 from reanalysis.analysis.arms import prepost_at
 from reanalysis.analysis.plausible import plausible_for
 from reanalysis.data.folder import Dataset
-from reanalysis.errors import ReanalysisError
+from reanalysis.report.results.common import NUMERIC_FAILURES, all_finite, failure_reason
 from reanalysis.stats import correlation
 from reanalysis.stats.bayes import PRIOR_NAMES
 from reanalysis.stats.power import pooled_analysis_sd, power_grid, two_sample_power
@@ -55,82 +55,91 @@ def power_analyses(dataset: Dataset, headlines: list[dict[str, Any]]) -> list[di
     curves give power against n per arm for the figure, and ``power_at_trial_n`` is the
     exact power at the trial's own n for the first design difference at the r used.
     """
+    return guarded(headlines, lambda h: _power(dataset, h))
+
+
+def guarded(items: list[dict[str, Any]], compute) -> list[dict[str, Any]]:
+    """``compute`` on each headline; a failure becomes ``{"id", "error"}`` and the rest go on."""
     out = []
-    for h in headlines:
-        treatment, control = _arms(dataset, h)
-        o = dataset.settings.outcome(h["outcome"])
-        sample_size_r = tuple(dict.fromkeys(r for r in (h["r"], o.reference_r) if r is not None))
-        absolute, pct, labels, source = _differences(dataset, h, treatment, control)
+    for h in items:
         try:
-            analysis = power.trial_power_analysis(
-                treatment,
-                control,
-                correlations=correlation.DEFAULT_CORRELATION_GRID,
-                differences_pct=pct,
-                differences=absolute,
-                sample_size_correlations=sample_size_r,
-            )
-        except ReanalysisError as error:
-            out.append({"id": h["id"], "outcome": h["outcome"], "error": str(error)})
-            continue
-        n_grid = np.arange(CURVE_N_MIN, CURVE_N_MAX + 1)
-        curves = []
-        differences = [p / 100 * abs(analysis.baseline_mean) for p in pct] + list(absolute)
-        for r in sample_size_r:
-            pooled_sd = pooled_analysis_sd("change", treatment, control, r)
-            for difference, label, percent in zip(
-                differences, labels, [*pct, *([None] * len(absolute))], strict=True
-            ):
-                curve = {
-                    "r": r,
-                    "difference": difference,
-                    "difference_label": label,
-                    "analysis": "change",
-                    "n_per_arm": n_grid.tolist(),
-                    "power": power_grid(difference / pooled_sd, n_grid, n_grid).tolist(),
-                }
-                if percent is not None:
-                    curve["difference_pct"] = percent
-                curves.append(curve)
-        sd_at_r = pooled_analysis_sd("change", treatment, control, h["r"])
-        at_trial = two_sample_power(differences[0] / sd_at_r, treatment.n, control.n).power
-        frame = analysis.summary_frame()
-        frame["n_per_group_ceil"] = frame["n_per_group_ceil"].astype(object)
-        frame.loc[frame["n_per_group_ceil"].isna(), "n_per_group_ceil"] = None
-        frame["difference_pct"] = frame["difference_pct"].astype(object)
-        frame.loc[frame["difference_pct"].isna(), "difference_pct"] = None
-        out.append(
-            {
-                "id": h["id"],
-                "trial": h["trial"],
-                "study": h["study"],
-                "outcome": h["outcome"],
-                "unit": h["unit"],
-                "arms": h["arms"],
-                "n_treatment": analysis.n_treatment,
-                "n_control": analysis.n_control,
-                "n_assumed": h["n_assumed"],
-                "alpha": analysis.alpha,
-                "baseline_mean": analysis.baseline_mean,
-                "observed_difference": analysis.observed_difference,
-                "observed_difference_pct": analysis.observed_difference_pct,
-                "decimals": h["decimals"],
-                "r": h["r"],
-                "r_source": h["r_source"],
-                "implied_r": h["implied_r"],
-                "reference_r": o.reference_r,
-                "design_differences": differences,
-                "design_difference_labels": labels,
-                "design_difference_source": source,
-                "power_at_trial_n": at_trial,
-                "design_points": frame.to_dict(orient="records"),
-                "curves": curves,
-                "file": h["file"],
-                "rows": h["rows"],
-                "sources": h["sources"],
-            }
-        )
+            record = compute(h)
+            if not all_finite(record):
+                raise ValueError("a result is not a finite number")
+        except NUMERIC_FAILURES as error:
+            record = {"id": h["id"], "outcome": h["outcome"], "error": failure_reason(error)}
+        out.append(record)
     return out
+
+
+def _power(dataset: Dataset, h: dict[str, Any]) -> dict[str, Any]:
+    treatment, control = _arms(dataset, h)
+    o = dataset.settings.outcome(h["outcome"])
+    sample_size_r = tuple(dict.fromkeys(r for r in (h["r"], o.reference_r) if r is not None))
+    absolute, pct, labels, source = _differences(dataset, h, treatment, control)
+    analysis = power.trial_power_analysis(
+        treatment,
+        control,
+        correlations=correlation.DEFAULT_CORRELATION_GRID,
+        differences_pct=pct,
+        differences=absolute,
+        sample_size_correlations=sample_size_r,
+    )
+    n_grid = np.arange(CURVE_N_MIN, CURVE_N_MAX + 1)
+    curves = []
+    differences = [p / 100 * abs(analysis.baseline_mean) for p in pct] + list(absolute)
+    for r in sample_size_r:
+        pooled_sd = pooled_analysis_sd("change", treatment, control, r)
+        for difference, label, percent in zip(
+            differences, labels, [*pct, *([None] * len(absolute))], strict=True
+        ):
+            curve = {
+                "r": r,
+                "difference": difference,
+                "difference_label": label,
+                "analysis": "change",
+                "n_per_arm": n_grid.tolist(),
+                "power": power_grid(difference / pooled_sd, n_grid, n_grid).tolist(),
+            }
+            if percent is not None:
+                curve["difference_pct"] = percent
+            curves.append(curve)
+    sd_at_r = pooled_analysis_sd("change", treatment, control, h["r"])
+    at_trial = two_sample_power(differences[0] / sd_at_r, treatment.n, control.n).power
+    frame = analysis.summary_frame()
+    frame["n_per_group_ceil"] = frame["n_per_group_ceil"].astype(object)
+    frame.loc[frame["n_per_group_ceil"].isna(), "n_per_group_ceil"] = None
+    frame["difference_pct"] = frame["difference_pct"].astype(object)
+    frame.loc[frame["difference_pct"].isna(), "difference_pct"] = None
+    return {
+        "id": h["id"],
+        "trial": h["trial"],
+        "study": h["study"],
+        "outcome": h["outcome"],
+        "unit": h["unit"],
+        "arms": h["arms"],
+        "n_treatment": analysis.n_treatment,
+        "n_control": analysis.n_control,
+        "n_assumed": h["n_assumed"],
+        "alpha": analysis.alpha,
+        "baseline_mean": analysis.baseline_mean,
+        "observed_difference": analysis.observed_difference,
+        "observed_difference_pct": analysis.observed_difference_pct,
+        "decimals": h["decimals"],
+        "r": h["r"],
+        "r_source": h["r_source"],
+        "implied_r": h["implied_r"],
+        "reference_r": o.reference_r,
+        "design_differences": differences,
+        "design_difference_labels": labels,
+        "design_difference_source": source,
+        "power_at_trial_n": at_trial,
+        "design_points": frame.to_dict(orient="records"),
+        "curves": curves,
+        "file": h["file"],
+        "rows": h["rows"],
+        "sources": h["sources"],
+    }
 
 
 def bayes_records(dataset: Dataset, headlines: list[dict[str, Any]]) -> list[dict]:
@@ -140,65 +149,62 @@ def bayes_records(dataset: Dataset, headlines: list[dict[str, Any]]) -> list[dic
     probabilities of benefit and of harm beyond the minimal important difference T, and
     the range of P(harm) under the neutral prior across the judged plausible r.
     """
-    out = []
-    for h in headlines:
-        trial = dataset.trials[h["trial"]]
-        outcome, (treatment, control) = h["outcome"], h["arms"]
-        o = dataset.settings.outcome(outcome)
-        pair_options = {"treatment": treatment, "control": control, "settings": dataset.settings}
-        pairs = bayes.comparisons(trial, outcome, h["r"], h["study"], **pair_options)
-        threshold, source = bayes.threshold_for(pairs[0], outcome, dataset.settings)
-        at_r = []
-        for name in PRIOR_NAMES:
-            posterior = bayes.trial_posterior(
-                trial, outcome, name, h["r"], threshold, h["study"], **pair_options
-            ).to_dict()
-            at_r.append(
-                {"prior": name} | posterior | bayes.benefit_and_harm(posterior, o.direction)
-            )
-        by_r = bayes.posterior_by_correlation(
-            trial,
-            outcome,
-            correlation.DEFAULT_CORRELATION_GRID,
-            threshold=threshold,
-            study=h["study"],
-            **pair_options,
-        )
-        for record in by_r:
-            record |= bayes.benefit_and_harm(record, o.direction)
-        plausible = plausible_for(dataset.settings, outcome)
-        neutral = [
-            b["p_harm"]
-            for b in by_r
-            if b["prior"] == "neutral"
-            and (plausible is None or plausible.low <= b["r"] <= plausible.high)
-        ]
-        labels = bayes.benefit_and_harm(at_r[0], o.direction)
-        out.append(
-            {
-                "id": h["id"],
-                "trial": h["trial"],
-                "study": h["study"],
-                "outcome": outcome,
-                "unit": h["unit"],
-                "arms": h["arms"],
-                "threshold": threshold,
-                "threshold_source": source,
-                "direction": o.direction,
-                "alternative": o.bayes_alternative,
-                "implied_r": h["r"],
-                "r_source": h["r_source"],
-                "harm_label": labels["harm_label"],
-                "benefit_label": labels["benefit_label"],
-                "p_harm_range": [min(neutral), max(neutral)] if neutral else None,
-                "p_harm_range_text": (
-                    f"{min(neutral):.2f} to {max(neutral):.2f}" if neutral else "no range"
-                ),
-                "at_implied_r": at_r,
-                "by_r": by_r,
-                "file": h["file"],
-                "rows": h["rows"],
-                "sources": h["sources"],
-            }
-        )
-    return out
+    return guarded(headlines, lambda h: _bayes(dataset, h))
+
+
+def _bayes(dataset: Dataset, h: dict[str, Any]) -> dict[str, Any]:
+    trial = dataset.trials[h["trial"]]
+    outcome, (treatment, control) = h["outcome"], h["arms"]
+    o = dataset.settings.outcome(outcome)
+    pair_options = {"treatment": treatment, "control": control, "settings": dataset.settings}
+    pairs = bayes.comparisons(trial, outcome, h["r"], h["study"], **pair_options)
+    threshold, source = bayes.threshold_for(pairs[0], outcome, dataset.settings)
+    at_r = []
+    for name in PRIOR_NAMES:
+        posterior = bayes.trial_posterior(
+            trial, outcome, name, h["r"], threshold, h["study"], **pair_options
+        ).to_dict()
+        at_r.append({"prior": name} | posterior | bayes.benefit_and_harm(posterior, o.direction))
+    by_r = bayes.posterior_by_correlation(
+        trial,
+        outcome,
+        correlation.DEFAULT_CORRELATION_GRID,
+        threshold=threshold,
+        study=h["study"],
+        **pair_options,
+    )
+    for record in by_r:
+        record |= bayes.benefit_and_harm(record, o.direction)
+    plausible = plausible_for(dataset.settings, outcome)
+    neutral = [
+        b["p_harm"]
+        for b in by_r
+        if b["prior"] == "neutral"
+        and (plausible is None or plausible.low <= b["r"] <= plausible.high)
+    ]
+    labels = bayes.benefit_and_harm(at_r[0], o.direction)
+    return {
+        "id": h["id"],
+        "trial": h["trial"],
+        "study": h["study"],
+        "outcome": outcome,
+        "unit": h["unit"],
+        "arms": h["arms"],
+        "threshold": threshold,
+        "threshold_source": source,
+        "direction": o.direction,
+        "alternative": o.bayes_alternative,
+        "implied_r": h["r"],
+        "r_source": h["r_source"],
+        "harm_label": labels["harm_label"],
+        "benefit_label": labels["benefit_label"],
+        "p_harm_range": [min(neutral), max(neutral)] if neutral else None,
+        "p_harm_range_text": (
+            f"{min(neutral):.2f} to {max(neutral):.2f}" if neutral else "no range"
+        ),
+        "at_implied_r": at_r,
+        "by_r": by_r,
+        "file": h["file"],
+        "rows": h["rows"],
+        "sources": h["sources"],
+    }

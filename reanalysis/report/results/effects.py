@@ -21,7 +21,10 @@ from reanalysis.data.folder import Dataset
 from reanalysis.data.studies import ReportedResult
 from reanalysis.data.trials import Trial
 from reanalysis.report.results.common import (
+    NUMERIC_FAILURES,
     Z_975,
+    all_finite,
+    failure_reason,
     interval,
     printed_mean_decimals,
     provenance,
@@ -57,14 +60,35 @@ def effect_records(dataset: Dataset) -> list[dict[str, Any]]:
             outcomes = unique_in_order(m.outcome for m in trial.rows if m.study == study)
             for outcome in outcomes:
                 for week in trial.followup_weeks(outcome, study):
-                    result = trial_effects.between_arm_effects(
-                        trial, outcome, week, study=study, settings=dataset.settings
-                    )
-                    for record in result.records():
-                        if record.get("dppc2") is not None:
-                            half = Z_975 * math.sqrt(record["dppc2_var"])
-                            record["dppc2_ci_low"] = record["dppc2"] - half
-                            record["dppc2_ci_high"] = record["dppc2"] + half
+                    try:
+                        result = trial_effects.between_arm_effects(
+                            trial, outcome, week, study=study, settings=dataset.settings
+                        )
+                        computed = result.records()
+                        for record in computed:
+                            if record.get("dppc2") is not None:
+                                half = Z_975 * math.sqrt(record["dppc2_var"])
+                                record["dppc2_ci_low"] = record["dppc2"] - half
+                                record["dppc2_ci_high"] = record["dppc2"] + half
+                        if not all_finite(computed):
+                            raise ValueError("a result is not a finite number")
+                    except NUMERIC_FAILURES as error:
+                        rows = [m for m in trial.rows if m.study == study and m.outcome == outcome]
+                        records.append(
+                            {
+                                "trial": name,
+                                "study": study,
+                                "outcome": outcome,
+                                "week": week,
+                                "comparison": "not_computed",
+                                "treatment": None,
+                                "control": None,
+                                "error": failure_reason(error),
+                            }
+                            | provenance(rows, trial, dataset.path)
+                        )
+                        continue
+                    for record in computed:
                         arms = [a for a in (record["treatment"], record["control"]) if a]
                         rows = comparison_rows(trial, study, outcome, arms, week)
                         records.append(
@@ -113,79 +137,88 @@ def reported_reanalyses(dataset: Dataset) -> list[dict[str, Any]]:
             trial = _trial_reporting(dataset, reported)
             if trial is None:
                 continue
-            chosen = trial.study_for(reported.outcome, reported.study)
-            week = reported.week or trial.followup_weeks(reported.outcome, chosen)[-1]
-            (first, first_row), (second, second_row) = (
-                prepost_at(trial, reported.outcome, arm, week, chosen) for arm in reported.arms
-            )
-            plausible = plausible_for(dataset.settings, reported.outcome)
-            implied = {}
-            for analysis in correlation.ANALYSES:
-                found = correlation.implied_correlation(
-                    first, second, reported_p=reported.value, analysis=analysis, plausible=plausible
-                )
-                implied[analysis] = trial_effects.implied_p_record(found)
-            record: dict[str, Any] = {
-                "id": reported.id,
-                "study": reported.study,
-                "trial": trial.name,
-                "outcome": reported.outcome,
-                "unit": first_row.unit,
-                "week": week,
-                "arms": list(reported.arms),
-                "comparison": reported.comparison,
-                "reported_p": reported.value,
-                "reported_test": reported.test,
-                "reported_source": reported.source,
-                "n": [first.n, second.n],
-                "n_assumed": first_row.n_assumed or second_row.n_assumed,
-                "mean_change": [first.mean_change, second.mean_change],
-                "baseline_mean": [first.baseline_mean, second.baseline_mean],
-                "plausible_r": _plausible_record(plausible),
-                "implied": implied,
-                "grid": _grid(first, second, plausible),
-            }
-            change_r = implied["change"]["implied_r"]
-            if change_r is not None:
-                at = trial_effects.between_arm_effects(
-                    trial, reported.outcome, week, r=change_r, study=chosen
-                )
-                pair = next(
-                    c
-                    for c in at.comparisons
-                    if (c.treatment.arm, c.control.arm) == tuple(reported.arms)
-                )
-                ancova = pair.ancova
-                record["at_implied_r"] = {
-                    "r": change_r,
-                    "md_change": pair.change.estimate,
-                    "md_change_ci": interval(pair.change.confidence_interval()),
-                    "p_change": pair.change.pvalue,
-                    "ancova": ancova.estimate,
-                    "ancova_ci": interval(ancova.confidence_interval()),
-                    "p_ancova": ancova.pvalue,
-                    "final_difference_ignoring_baseline": pair.final.estimate,
-                    "p_final_ignoring_baseline": pair.final.pvalue,
-                    "baseline_difference": pair.baseline.estimate,
-                    "p_baseline": pair.baseline.pvalue,
-                    "dppc2": pair.dppc2.estimate,
-                    "dppc2_ci": interval(pair.dppc2.confidence_interval()),
-                }
-            if record["n_assumed"]:
-                total = first.n + second.n
-                r_split = correlation_for(dataset.settings, reported.outcome)[0]
-                split = correlation.split_sensitivity(
-                    total, first, second, r_split, reported_p=reported.value
-                )
-                record["split_sensitivity"] = {
-                    "total_n": total,
-                    "r": r_split,
-                    "rows": split.to_dict(orient="records"),
-                }
-            rows = comparison_rows(trial, chosen, reported.outcome, reported.arms, week)
-            record["decimals"] = printed_mean_decimals(rows)
-            out.append(record | provenance(rows, trial, dataset.path))
+            try:
+                record = _reanalysis(dataset, trial, reported)
+            except NUMERIC_FAILURES as error:
+                record = {"id": reported.id, "error": failure_reason(error)}
+            if not all_finite(record):
+                record = {"id": reported.id, "error": "a result is not a finite number"}
+            out.append(record)
     return out
+
+
+def _reanalysis(dataset: Dataset, trial: Trial, reported: ReportedResult) -> dict[str, Any]:
+    """One reported between-arm P set against the summary statistics (see above)."""
+    chosen = trial.study_for(reported.outcome, reported.study)
+    week = reported.week or trial.followup_weeks(reported.outcome, chosen)[-1]
+    (first, first_row), (second, second_row) = (
+        prepost_at(trial, reported.outcome, arm, week, chosen) for arm in reported.arms
+    )
+    plausible = plausible_for(dataset.settings, reported.outcome)
+    implied = {}
+    for analysis in correlation.ANALYSES:
+        found = correlation.implied_correlation(
+            first, second, reported_p=reported.value, analysis=analysis, plausible=plausible
+        )
+        implied[analysis] = trial_effects.implied_p_record(found)
+    record: dict[str, Any] = {
+        "id": reported.id,
+        "study": reported.study,
+        "trial": trial.name,
+        "outcome": reported.outcome,
+        "unit": first_row.unit,
+        "week": week,
+        "arms": list(reported.arms),
+        "comparison": reported.comparison,
+        "reported_p": reported.value,
+        "reported_test": reported.test,
+        "reported_source": reported.source,
+        "n": [first.n, second.n],
+        "n_assumed": first_row.n_assumed or second_row.n_assumed,
+        "mean_change": [first.mean_change, second.mean_change],
+        "baseline_mean": [first.baseline_mean, second.baseline_mean],
+        "plausible_r": _plausible_record(plausible),
+        "implied": implied,
+        "grid": _grid(first, second, plausible),
+    }
+    change_r = implied["change"]["implied_r"]
+    if change_r is not None:
+        at = trial_effects.between_arm_effects(
+            trial, reported.outcome, week, r=change_r, study=chosen
+        )
+        pair = next(
+            c for c in at.comparisons if (c.treatment.arm, c.control.arm) == tuple(reported.arms)
+        )
+        ancova = pair.ancova
+        record["at_implied_r"] = {
+            "r": change_r,
+            "md_change": pair.change.estimate,
+            "md_change_ci": interval(pair.change.confidence_interval()),
+            "p_change": pair.change.pvalue,
+            "ancova": ancova.estimate,
+            "ancova_ci": interval(ancova.confidence_interval()),
+            "p_ancova": ancova.pvalue,
+            "final_difference_ignoring_baseline": pair.final.estimate,
+            "p_final_ignoring_baseline": pair.final.pvalue,
+            "baseline_difference": pair.baseline.estimate,
+            "p_baseline": pair.baseline.pvalue,
+            "dppc2": pair.dppc2.estimate,
+            "dppc2_ci": interval(pair.dppc2.confidence_interval()),
+        }
+    if record["n_assumed"]:
+        total = first.n + second.n
+        r_split = correlation_for(dataset.settings, reported.outcome)[0]
+        split = correlation.split_sensitivity(
+            total, first, second, r_split, reported_p=reported.value
+        )
+        record["split_sensitivity"] = {
+            "total_n": total,
+            "r": r_split,
+            "rows": split.to_dict(orient="records"),
+        }
+    rows = comparison_rows(trial, chosen, reported.outcome, reported.arms, week)
+    record["decimals"] = printed_mean_decimals(rows)
+    return record | provenance(rows, trial, dataset.path)
 
 
 def comparison_id(trial: str, outcome: str, treatment: str, control: str) -> str:
@@ -272,10 +305,17 @@ def sensitivity_records(
         if h["id"] in reported:
             continue
         trial = dataset.trials[h["trial"]]
-        (first, _), (second, _) = (
-            prepost_at(trial, h["outcome"], arm, h["week"], h["study"]) for arm in h["arms"]
-        )
-        plausible = plausible_for(dataset.settings, h["outcome"])
+        try:
+            (first, _), (second, _) = (
+                prepost_at(trial, h["outcome"], arm, h["week"], h["study"]) for arm in h["arms"]
+            )
+            plausible = plausible_for(dataset.settings, h["outcome"])
+            grid = _grid(first, second, plausible)
+            if not all_finite(grid):
+                raise ValueError("a result is not a finite number")
+        except NUMERIC_FAILURES as error:
+            out.append({"id": h["id"], "outcome": h["outcome"], "error": failure_reason(error)})
+            continue
         out.append(
             {
                 "id": h["id"],
@@ -287,7 +327,7 @@ def sensitivity_records(
                 "r": h["r"],
                 "r_source": h["r_source"],
                 "plausible_r": _plausible_record(plausible),
-                "grid": _grid(first, second, plausible),
+                "grid": grid,
                 "file": h["file"],
                 "rows": h["rows"],
                 "sources": h["sources"],

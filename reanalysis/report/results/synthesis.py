@@ -9,8 +9,7 @@ from typing import Any
 from reanalysis.analysis import synthesis
 from reanalysis.analysis.plausible import correlation_for, plausible_for
 from reanalysis.data.folder import Dataset
-from reanalysis.errors import ReanalysisError
-from reanalysis.report.results.common import unique_in_order
+from reanalysis.report.results.common import NUMERIC_FAILURES, failure_reason, unique_in_order
 from reanalysis.stats.synthesis import FewStudiesWarning
 
 
@@ -50,8 +49,9 @@ def synthesis_records(dataset: Dataset) -> dict[str, Any]:
                 pooled = synthesis.pool_trials(
                     files, outcome, "dppc2", prefer_studies=prefer, settings=dataset.settings
                 )
-        except ReanalysisError as error:
-            between.append({"outcome": outcome, "poolable": False, "reason": str(error)})
+        except NUMERIC_FAILURES as error:
+            reason = failure_reason(error)
+            between.append({"outcome": outcome, "poolable": False, "reason": reason})
             continue
         between.append({"outcome": outcome, "poolable": True} | pooled.to_dict())
     regimens = _arm_regimens(dataset)
@@ -62,19 +62,22 @@ def synthesis_records(dataset: Dataset) -> dict[str, Any]:
             found = synthesis.study_effects(
                 files, outcome, "romc", r=grid[0], followup="first", prefer_studies=prefer
             )
-        except ReanalysisError:
+        except NUMERIC_FAILURES:
             continue
         if len(found) < 2 or not all(e.arm in regimens for e in found):
             continue
-        records = synthesis.correlation_sensitivity(
-            files,
-            outcome,
-            "romc",
-            grid,
-            {e.arm: regimens[e.arm] for e in found},
-            followup="first",
-            prefer_studies=prefer,
-        )
+        try:
+            records = synthesis.correlation_sensitivity(
+                files,
+                outcome,
+                "romc",
+                grid,
+                {e.arm: regimens[e.arm] for e in found},
+                followup="first",
+                prefer_studies=prefer,
+            )
+        except NUMERIC_FAILURES:
+            continue
         for record in records:
             record["ratio"] = math.exp(record["estimate"])
             record["ratio_ci"] = [math.exp(record["ci_low"]), math.exp(record["ci_high"])]
