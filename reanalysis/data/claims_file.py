@@ -19,6 +19,7 @@ claims list is a valid (empty) audit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -37,13 +38,13 @@ from reanalysis.data.claim_params import (
     ThresholdClaim,
     range_problem,
 )
+from reanalysis.data.folder import STUDIES_FILE
 from reanalysis.data.schema import check, convert, read_toml
 from reanalysis.data.settings import SETTINGS_FILE, Settings
 from reanalysis.data.studies import Study, convert_entry, entry_line, fail
 from reanalysis.data.trials import Trial, conversion_factor
 from reanalysis.errors import ReanalysisError
 
-STUDIES = "studies.toml"
 Probability = Annotated[float, msgspec.Meta(gt=0, lt=1)]
 Text = Annotated[str, msgspec.Meta(min_length=1)]
 
@@ -180,16 +181,14 @@ def plausible_sd_of(claims_file: dict[str, Any] | None) -> dict[str, PlausibleSD
 # --- cross-references ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class _Claim:
     """One claim being checked against the folder; :meth:`fail` names file, line, claim, key."""
 
-    def __init__(self, claims_file: dict[str, Any], index: int, spec: ClaimSpec) -> None:
-        self.path, self.text, self.index, self.spec = (
-            claims_file["path"],
-            claims_file["text"],
-            index,
-            spec,
-        )
+    path: Path
+    text: str
+    index: int
+    spec: ClaimSpec
 
     def fail(self, key: str, message: str) -> None:
         line = entry_line(self.text, "claim", self.index, key)
@@ -200,7 +199,7 @@ def _trial_of(claim: _Claim, key: str, study: Study, trials: dict[str, Trial]) -
     data_file = study.meta.data_file
     if data_file is None:
         claim.fail(
-            key, f"study {study.id!r} has no data_file in {STUDIES}, and the check reads rows"
+            key, f"study {study.id!r} has no data_file in {STUDIES_FILE}, and the check reads rows"
         )
     trial = trials.get(Path(data_file).stem)
     if trial is None or trial.path.name != data_file:
@@ -209,9 +208,17 @@ def _trial_of(claim: _Claim, key: str, study: Study, trials: dict[str, Trial]) -
 
 
 def _rows(
-    claim: _Claim, key: str, study: Study, trials: dict[str, Trial], outcome: str, arms: list[str]
+    claim: _Claim,
+    key: str,
+    study: Study,
+    trials: dict[str, Trial],
+    outcome: str,
+    arms: list[tuple[str, str]],
 ) -> Trial:
-    """The study's trial, once its rows are known to hold ``outcome`` for every arm."""
+    """The study's trial, once its rows are known to hold ``outcome`` and every arm.
+
+    ``arms`` pairs each arm with the key that named it.
+    """
     trial = _trial_of(claim, key, study, trials)
     outcome_key = "share.outcome" if key == "share" else "outcome"
     everywhere = sorted({m.outcome for t in trials.values() for m in t.rows})
@@ -250,7 +257,9 @@ def _need_weeks(
                 )
 
 
-def _check_rows(claim: _Claim, studies, trials, settings: Settings) -> None:
+def _check_rows(
+    claim: _Claim, studies: dict[str, Study], trials: dict[str, Trial], settings: Settings
+) -> None:
     spec = claim.spec
     if isinstance(spec, NotPublished):
         study = studies[spec.study]
@@ -316,7 +325,7 @@ def _check_study_facts(claim: _Claim, studies: dict[str, Study], trials: dict[st
         cuts = [t for t in study.meta.thresholds if t.outcome == spec.outcome]
         if spec.outcome not in known:
             claim.fail(
-                "outcome", f"{spec.outcome!r} is in no trial CSV and no cut-off of {STUDIES}"
+                "outcome", f"{spec.outcome!r} is in no trial CSV and no cut-off of {STUDIES_FILE}"
             )
         for cut in cuts:
             _convertible(claim, "unit", spec.outcome, spec.unit, cut.unit)
@@ -329,7 +338,7 @@ def _check_study_facts(claim: _Claim, studies: dict[str, Study], trials: dict[st
         name = getattr(spec, key)
         recorded = {s.id: s.meta.facts[name] for s in studies.values() if name in s.meta.facts}
         if not recorded:
-            claim.fail(key, f"no study of {STUDIES} records the fact {name!r}")
+            claim.fail(key, f"no study of {STUDIES_FILE} records the fact {name!r}")
         if isinstance(spec, Mechanism):
             for study_id, value in recorded.items():
                 if not isinstance(value, bool):
@@ -337,7 +346,9 @@ def _check_study_facts(claim: _Claim, studies: dict[str, Study], trials: dict[st
     if spec.population is not None:
         name = spec.population.characteristic
         if not any(s.characteristic(name) is not None for s in studies.values()):
-            claim.fail("population", f"no study of {STUDIES} records the characteristic {name!r}")
+            claim.fail(
+                "population", f"no study of {STUDIES_FILE} records the characteristic {name!r}"
+            )
 
 
 def check_references(
@@ -348,17 +359,18 @@ def check_references(
 ) -> None:
     """Check what each claim names against the folder's trials, studies and settings."""
     for index, spec in enumerate(claims_file["specs"], start=1):
-        claim = _Claim(claims_file, index, spec)
+        claim = _Claim(claims_file["path"], claims_file["text"], index, spec)
         share = getattr(spec, "share", None)
         named = [("study" if hasattr(spec, "study") else "cites", s) for s in spec.cited()]
         named += [("share.study", share.study)] if share else []
         for key, study_id in named:
             if study_id not in studies:
-                claim.fail(key, f"study {study_id!r} is not in {STUDIES}")
+                claim.fail(key, f"study {study_id!r} is not in {STUDIES_FILE}")
         if isinstance(spec, NoData) and all(need in studies for need in spec.needs):
             claim.fail(
                 "needs",
-                f"every source it needs is now in {STUDIES}; give the claim a check that uses them",
+                f"every source it needs is now in {STUDIES_FILE}; "
+                "give the claim a check that uses them",
             )
         if spec.population is not None and not spec.cited():
             claim.fail("population", "the claim cites no study whose population could be judged")

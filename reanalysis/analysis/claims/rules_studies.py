@@ -8,6 +8,7 @@ claim's parameters, the study's fields and the outcome labels of ``analysis.toml
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from reanalysis.analysis.claims.row_checks import share_beyond, trial_of
 from reanalysis.analysis.claims.verdicts import (
@@ -302,27 +303,23 @@ def study_field(spec: StudyField, data: AuditData) -> ClaimVerdict:
 
 
 def _share_checks(spec: Mechanism, data: AuditData) -> list[CheckResult]:
-    if spec.share is None:
-        return []
+    """The share of ``spec.share``'s rows beyond the outcome's cut-off (``analysis.toml``)."""
     share = spec.share
-    study = data.studies[share.study]
-    trial = trial_of(data, study)
+    trial = trial_of(data, data.studies[share.study]) if share else None
+    if share is None or trial is None:
+        return []
     cut = data.settings.outcome(share.outcome)
-    found = []
-    for m in trial.series(share.outcome, share.arm, study.id) if trial else ():
-        if m.week in share.weeks:
-            checked = share_beyond(m, cut, data.parameters.material_share)
-            found.append(
-                CheckResult(
-                    name=checked.name,
-                    verdict=checked.verdict,
-                    evidence=f"{m.timepoint}: {checked.evidence}",
-                    assumptions=checked.assumptions,
-                    numbers=checked.numbers,
-                    sources=(*row_sources(trial, [m]), f"{SETTINGS_FILE} [outcome.{m.outcome}]"),
-                )
-            )
-    return found
+    setting = f"{SETTINGS_FILE} [outcome.{share.outcome}]"
+    return [
+        replace(
+            checked,
+            evidence=f"{m.timepoint}: {checked.evidence}",
+            sources=(*row_sources(trial, [m]), setting),
+        )
+        for m in trial.series(share.outcome, share.arm, share.study)
+        if m.week in share.weeks
+        for checked in [share_beyond(m, cut, data.parameters.material_share)]
+    ]
 
 
 def mechanism(spec: Mechanism, data: AuditData) -> ClaimVerdict:
