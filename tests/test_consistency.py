@@ -6,7 +6,8 @@ SD, Cochrane Handbook v6.4 §6.5.2.8). The printed numbers come from the abstrac
 Burnett-Bowie 2009 JCEM (PMID 19820017), its companion paper in Clin Endocrinol (DOI
 10.1111/j.1365-2265.2008.03327.x) and Leder 2004 JCEM (PMID 15001605, file snyder2004);
 per-arm n 33/36 of burnett2009 is the project's assumption (shared/sources/trials.md §3).
-Flip and coverage tests copy data/ to a temporary directory and change one fact.
+Flip and coverage tests copy data/ to a temporary directory and change one fact. The
+plausible pre–post r and the cut-offs come from analysis.toml.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import pytest
 from scipy import optimize, stats
 
 from reanalysis.analysis.consistency import consistency_checks
-from reanalysis.analysis.plausible import plausible_for
-from tests.shipped import DATA, edited, shipped_settings
+from reanalysis.data.settings import load_settings
+from tests.shipped import DATA, edited
 from tests.tolerances import TOLERANCE
 
 # Molar masses by hand from the formulas with IUPAC conventional atomic weights
@@ -98,9 +99,9 @@ SHIPPED_NAMES = [
         for a in ("anastrozole_daily", "anastrozole_twice_weekly")
         for w in (0, 12)
     ),
-    # e. every estradiol row against finkelstein2016's 10 pg/mL
+    # e. every estradiol row against its 10 pg/mL cut-off in analysis.toml
     *(
-        f"threshold: {s}, {a}, estradiol, week {w}, cut-off 10 pg/mL (finkelstein2016)"
+        f"threshold: {s}, {a}, estradiol, week {w}, cut-off 10 pg/mL"
         for s, a, w in (
             ("burnett2009", "anastrozole", 0),
             ("burnett2009", "anastrozole", 13),
@@ -150,7 +151,8 @@ def test_burnett2009_estradiol_month3_p_needs_r_above_0_53(shipped) -> None:
     # r (0.8) the change SD is 4·√0.4 = 2.53, t = 3·√33/2.53 = 6.81: p ≈ 1e-7, below
     # 0.0001, so a plausible r reproduces the P.
     check = shipped[SHIPPED_NAMES[2]]
-    plausible = plausible_for(shipped_settings(), "estradiol")
+    plausible = load_settings(DATA / "analysis.toml").outcome("estradiol").plausible
+    assert (plausible.low, plausible.high) == (0.2, 0.8)
     assert paired_p(33, 15, 4, 12, 4, plausible.high) < 0.0001
     r_low = r_for(lambda r: paired_p(33, 15, 4, 12, 4, r), 0.0001)
     assert close(check.numbers["r_low_printed"], r_low, "independent")
@@ -378,17 +380,18 @@ def lognormal_below(threshold: float, mean: float, sd: float) -> float:
 
 
 def cut(row: str) -> str:
-    return f"threshold: {row}, cut-off 10 pg/mL (finkelstein2016)"
+    return f"threshold: {row}, cut-off 10 pg/mL"
 
 
 def test_burnett2009_month3_estradiol_12_pg_ml_straddles_10(shipped) -> None:
     # 12 ± 4 pg/mL (PMID 19820017): normal share below 10 = Φ(−0.5) = 0.3085 (standard
     # normal table); the matched log-normal puts 34% below. Both above 10%: the mean
-    # alone misplaces a third of the men.
+    # alone misplaces a third of the men, a finding about them, not an inconsistency.
     check = shipped[cut("burnett2009, anastrozole, estradiol, week 13")]
     assert abs(check.numbers["share_below_normal"] - 0.3085) < TOLERANCE["printed_4dp"]
     assert close(check.numbers["share_below_lognormal"], lognormal_below(10, 12, 4), "independent")
-    assert check.verdict == "inconsistent"
+    assert check.verdict == "finding"
+    assert "analysis.toml [outcome.estradiol] threshold" in check.sources[-1]
 
 
 def test_burnett2009_baseline_estradiol_15_pg_ml_is_undecided(shipped) -> None:
@@ -407,7 +410,7 @@ def test_companion_estradiol_is_converted_to_pg_ml(shipped) -> None:
     assert close(check.numbers["mean"], mean, "hand_worked")
     expected = stats.norm.cdf((10 - mean) / sd)
     assert close(check.numbers["share_below_normal"], expected, "hand_worked")
-    assert check.verdict == "inconsistent"
+    assert check.verdict == "finding"
 
 
 @pytest.mark.parametrize(
@@ -510,7 +513,7 @@ def test_new_trial_file_is_checked_without_code_change(tmp_path) -> None:
     assert checks["sd_or_se: doe2020, drug, pa_spine_bmd, week 26"].verdict == "consistent"
     assert checks["sd_or_se: doe2020, drug, estradiol, week 26"].verdict == "cannot tell"
     # 8 ± 3 is below 10; 1 − Φ(0.67) = 0.25 of men above it (log-normal similar).
-    assert checks[cut("doe2020, drug, estradiol, week 26")].verdict == "inconsistent"
+    assert checks[cut("doe2020, drug, estradiol, week 26")].verdict == "finding"
     # 73.4 pmol/L = 19.99 pg/mL, ± 5.01: Φ(−2.0) = 0.023 below 10.
     assert checks[cut("doe2020_followup, drug, estradiol, week 0")].verdict == "consistent"
 
@@ -563,3 +566,69 @@ def test_reports_printing_ses_are_compared_by_se(tmp_path) -> None:
     assert mixed.verdict == "cannot tell" and "SE" in mixed.evidence
     # A ± labelled SE by its source is not read as SD or SE.
     assert "sd_or_se: roe2021, drug, estradiol, week 0" not in checks
+
+
+# --- settings from analysis.toml, for any outcome ------------------------------------------
+
+LDL_TRIAL = """\
+study,arm,role,outcome,unit,timepoint,week,n,mean,sd,source
+roe2022,statin,treatment,ldl_cholesterol,mg/dL,baseline,0,30,130,25,Hypothetical
+roe2022,statin,treatment,ldl_cholesterol,mg/dL,week 12,12,30,75,20,Hypothetical
+roe2022,placebo,control,ldl_cholesterol,mg/dL,baseline,0,30,128,24,Hypothetical
+roe2022,placebo,control,ldl_cholesterol,mg/dL,week 12,12,30,126,24,Hypothetical
+"""
+
+LDL_SETTINGS = """
+[outcome.ldl_cholesterol]
+label = "LDL cholesterol"
+threshold = 70
+threshold_unit = "mg/dL"
+threshold_side = "above"
+threshold_justification = "A made-up treatment goal for the test."
+"""
+
+
+def test_a_cut_off_in_analysis_toml_is_checked_for_any_outcome(tmp_path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "roe2022.csv").write_text(LDL_TRIAL, encoding="utf-8")
+    (data / "analysis.toml").write_text(LDL_SETTINGS, encoding="utf-8")
+    checks = [c for c in consistency_checks(data) if c.name.startswith("threshold")]
+    assert [c.name for c in checks] == [
+        f"threshold: roe2022, {arm}, ldl_cholesterol, week {w}, cut-off 70 mg/dL"
+        for arm in ("statin", "placebo")
+        for w in (0, 12)
+    ]
+    by_week = {(c.name.split(", ")[1], c.numbers["week"]): c for c in checks}
+    # 75 ± 20 against 70: normal share below = Φ(−0.25) = 0.4013 (standard normal
+    # table), a material share on the other side: a finding.
+    statin = by_week[("statin", 12)]
+    assert abs(statin.numbers["share_below_normal"] - 0.4013) < TOLERANCE["printed_4dp"]
+    assert statin.verdict == "finding"
+    # 130 ± 25: Φ(−2.4) = 0.0082 below 70; the log-normal puts fewer still.
+    assert by_week[("statin", 0)].verdict == "consistent"
+    assert "analysis.toml [outcome.ldl_cholesterol] threshold" in statin.sources[-1]
+
+
+def test_without_a_cut_off_no_threshold_check(tmp_path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "roe2022.csv").write_text(LDL_TRIAL, encoding="utf-8")
+    assert not [c for c in consistency_checks(data) if c.name.startswith("threshold")]
+
+
+def test_reported_p_needs_a_plausible_r_from_analysis_toml(tmp_path) -> None:
+    # Without r_range for DHT the month-12 vs month-3 P cannot be judged against r.
+    data = edited(
+        tmp_path,
+        "analysis.toml",
+        'label = "DHT"\nr_range = [0.2, 0.8]',
+        'label = "DHT"',
+    )
+    path = data / "analysis.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('label = "DHT"')
+    path.write_text(text[: start + len('label = "DHT"')] + "\n", encoding="utf-8")
+    check = by_name(data)[SHIPPED_NAMES[5]]
+    assert check.verdict == "cannot tell"
+    assert "analysis.toml" in check.evidence

@@ -4,7 +4,8 @@ Data flows one way: data → stats → analysis → report → cli (the layout i
 ``__init__``). The statistics core is pure: it reads numbers, not trial objects, so it
 does not import the data layer, nor the data layer it. Every module's imports are read
 with ``ast`` (at module level, inside functions and under ``TYPE_CHECKING`` alike).
-``reanalysis.errors`` and the package root are shared by every layer.
+``reanalysis.errors``, ``reanalysis.units`` (the unit table) and the package root are
+shared by every layer.
 """
 
 from __future__ import annotations
@@ -108,11 +109,13 @@ def test_every_form_of_import_statement_is_caught() -> None:
 
 
 def test_the_data_layer_may_not_import_the_statistics_core() -> None:
-    source = "from reanalysis.stats.units import convert\n"
+    source = "from reanalysis.stats.effects import PrePost\n"
     assert upward_imports(source, "reanalysis.data.trials", "reanalysis.data") == [
-        "reanalysis.data.trials -> reanalysis.stats.units",
-        "reanalysis.data.trials -> reanalysis.stats.units.convert",
+        "reanalysis.data.trials -> reanalysis.stats.effects",
+        "reanalysis.data.trials -> reanalysis.stats.effects.PrePost",
     ]
+    shared = "from reanalysis.units import convert\n"
+    assert upward_imports(shared, "reanalysis.data.trials", "reanalysis.data") == []
     assert upward_imports(source, "reanalysis.analysis.claims", "reanalysis.analysis") == []
 
 

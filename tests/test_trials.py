@@ -13,7 +13,7 @@ from reanalysis.cli import main
 from reanalysis.data.studies import load_studies
 from reanalysis.data.trials import load_trial
 from reanalysis.errors import ReanalysisError
-from reanalysis.stats.units import conversion_factor, convert
+from reanalysis.units import conversion_factor, convert
 from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -89,6 +89,16 @@ def test_snyder2004_metadata_names_leder_not_snyder() -> None:
     studies = load_studies(DATA / "studies.toml")
     assert studies["snyder2004"]["authors"][0] == "Leder BZ"
     assert studies["snyder2004"]["pmid"] == "15001605"
+    # trials.md §1 calls this authorship "unconfirmed; working attribution".
+    assert studies["snyder2004"].meta.authors_confirmed is False
+
+
+def test_a_study_table_with_only_a_title_and_its_csv_loads(tmp_path: Path) -> None:
+    path = write(tmp_path, '[s]\ntitle = "A trial"\ndata_file = "s.csv"\n', "studies.toml")
+    (study,) = load_studies(path).values()
+    assert (study.id, study.meta.data_file, study.reported) == ("s", "s.csv", ())
+    assert study.characteristic("on_statin") is None
+    assert study.citation() == "Authors not in sources. A trial."
 
 
 def test_companion_outcome_is_chosen_by_study() -> None:

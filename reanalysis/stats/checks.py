@@ -31,7 +31,7 @@ from scipy import optimize, stats
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.correlation import PlausibleCorrelation, implied_correlation
 from reanalysis.stats.effects import PrePost, arm_change, difference_in_change
-from reanalysis.stats.units import convert
+from reanalysis.units import convert
 
 CheckVerdict = Literal["consistent", "inconsistent", "cannot tell"]
 CHECK_VERDICTS: tuple[str, ...] = ("consistent", "inconsistent", "cannot tell")
@@ -392,7 +392,7 @@ def cross_report_agreement(
 
     Each printed value stands for its rounding interval (:func:`rounding_interval`);
     report A's interval is converted to report B's unit with
-    :func:`reanalysis.stats.units.convert` (molar mass from the molecular formula) and the
+    :func:`reanalysis.units.convert` (molar mass from the molecular formula) and the
     two intervals must overlap. Assumes both are the same quantity of the same participants at
     the same visit, and that the authors converted with the exact molar mass.
     """

@@ -54,7 +54,7 @@ def build_results(
 def _build(data_dir: Path, command: str, config: Path | None) -> dict[str, Any]:
     # One read of the folder: trial CSVs and the optional TOML files serve every section.
     audit_data = claims.load_audit_data(data_dir, config)
-    dataset = audit_data.dataset
+    dataset = audit_data
     failed: list[dict[str, Any]] = []
     effects = _computed(effect_records(dataset), "effects", failed)
     reanalyses = _computed(reported_reanalyses(dataset), "reported P", failed)

@@ -9,7 +9,7 @@ from reanalysis.data.folder import Dataset
 from reanalysis.errors import ReanalysisError
 from reanalysis.report.results.common import relative_name
 from reanalysis.stats.checks import share_below
-from reanalysis.stats.units import convert
+from reanalysis.units import convert
 
 
 def article_table(
