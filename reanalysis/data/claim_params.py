@@ -41,6 +41,8 @@ class ClaimSpec(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only
     kind: Kind
     check: Text
     population: Population | None = None
+    # The lines of the article's text (``[article]``) the claim covers, for coverage.
+    lines: tuple[Annotated[int, msgspec.Meta(ge=1)], ...] = ()
 
     def cited(self) -> tuple[str, ...]:
         """The study ids whose evidence the claim rests on."""

@@ -38,6 +38,7 @@ from reanalysis.data.claim_params import (
     ThresholdClaim,
     range_problem,
 )
+from reanalysis.data.files import read_text
 from reanalysis.data.folder import STUDIES_FILE
 from reanalysis.data.schema import check, convert, read_toml
 from reanalysis.data.settings import SETTINGS_FILE, Settings
@@ -78,6 +79,22 @@ class Reference(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     year: int | str
     pages: str
     auditor_note: str = ""
+    line: Annotated[int, msgspec.Meta(ge=1)] | None = None
+
+
+class Article(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """The audited article's text: a file in the data folder, and where it came from."""
+
+    file: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_.-]+$")]
+    source: Text
+
+
+class NotAudited(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A quantitative statement deliberately left out of the audit, with the reason."""
+
+    line: Annotated[int, msgspec.Meta(ge=1)]
+    text: Text
+    reason: Text
 
 
 class _File(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -87,7 +104,7 @@ class _File(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     claim: list[dict] = []
     reference: list[dict] = []
     not_audited: list[dict] = []
-    article: dict = {}
+    article: dict | None = None
 
 
 def claim_label(index: int, raw: dict[str, Any]) -> str:
@@ -121,7 +138,8 @@ def load_claims_file(path: str | Path) -> dict[str, Any]:
     Keys: ``path``, ``text``, ``parameters`` (:class:`Parameters`), ``plausible_sd``
     (outcome → :class:`PlausibleSD`), ``journals``, ``claims`` (the tables as written),
     ``specs`` (the same claims typed, :mod:`reanalysis.data.claim_params`),
-    ``references`` (as written), ``typed_references``, ``not_audited``, ``article``.
+    ``references`` (as written), ``typed_references``, ``not_audited``
+    (:class:`NotAudited`), ``article`` (:class:`Article` or None) and ``article_text``.
     """
     path = Path(path)
     raw, text = read_toml(path)
@@ -154,6 +172,22 @@ def load_claims_file(path: str | Path) -> dict[str, Any]:
         )
         for index, entry in enumerate(top.reference, start=1)
     ]
+    not_audited = tuple(
+        convert_entry(
+            entry,
+            NotAudited,
+            path=path,
+            text=text,
+            header="not_audited",
+            index=index,
+            label=f"not_audited {index}",
+        )
+        for index, entry in enumerate(top.not_audited, start=1)
+    )
+    article, article_text = None, None
+    if top.article is not None:
+        article = convert(top.article, Article, path=path, table="article", text=text)
+        article_text = read_text(path.parent / article.file, what="article")
     return {
         "path": path,
         "text": text,
@@ -164,8 +198,9 @@ def load_claims_file(path: str | Path) -> dict[str, Any]:
         "specs": tuple(specs),
         "references": tuple(top.reference),
         "typed_references": tuple(references),
-        "not_audited": tuple(top.not_audited),
-        "article": dict(top.article),
+        "not_audited": not_audited,
+        "article": article,
+        "article_text": article_text,
     }
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reanalysis.analysis import claims
+from reanalysis.analysis.claims.coverage import article_coverage
 from reanalysis.report.results.audit import article_table, consistency_records, threshold_records
 from reanalysis.report.results.common import (
     manifest,
@@ -74,6 +75,7 @@ def _build(data_dir: Path, command: str, config: Path | None) -> dict[str, Any]:
         "thresholds": threshold_records(dataset),
         "consistency": consistency_records(audit_data),
         "has_audit": dataset.has_claims,
+        "coverage": article_coverage(audit_data),
         "audit": [verdict.record() for verdict in verdicts],
         "article_table": article_table(audit_data, verdicts),
         "trials": {

@@ -27,13 +27,22 @@ def blocks(results: dict[str, Any]) -> list[Block]:
         ),
         Block(
             "table",
-            header=("id", "section", "claim (paraphrased)", "verdict", "evidence", "sources"),
+            header=(
+                "id",
+                "section",
+                "claim (paraphrased)",
+                "verdict",
+                "certainty",
+                "evidence",
+                "sources",
+            ),
             rows=tuple(
                 (
                     v["id"],
                     v["section"],
                     v["claim"],
                     v["verdict"],
+                    v.get("certainty", ""),
                     v["evidence"],
                     "; ".join(v["sources"]),
                 )
@@ -41,4 +50,30 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             ),
             classes=tuple(verdict_class(v["verdict"]) for v in audit),
         ),
+        *coverage_blocks(results),
     ]
+
+
+def coverage_blocks(results: dict[str, Any]) -> list[Block]:
+    """How much of the article's text was checked, and what was left out and why."""
+    found = results.get("coverage")
+    if not found:
+        return []
+    out = [
+        Block("h3", "Coverage of the article"),
+        Block(
+            "p",
+            f"Every quantitative statement of {found['article']} (mean ± SD, P values, "
+            f"percentages, doses, durations, sample sizes, thresholds, table cells), found by "
+            f"reanalysis extract: {found['summary']}.",
+        ),
+    ]
+    if found["not_audited"]:
+        out.append(
+            Block(
+                "table",
+                header=("line", "statement", "not audited because"),
+                rows=tuple((str(n["line"]), n["text"], n["reason"]) for n in found["not_audited"]),
+            )
+        )
+    return out
