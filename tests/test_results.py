@@ -43,10 +43,28 @@ def _same(stored, fresh) -> None:
 def test_effects_equal_between_arm_effects(results: dict) -> None:
     for record in results["effects"]:
         trial = load_trial(DATA / Path(record["file"]).name)
+        implied = record["r_source"] == "implied by the reported P"
+        r = None
+        if implied:
+            x = next(
+                x
+                for x in results["reported_reanalyses"]
+                if (x["trial"], x["study"], x["outcome"], x["week"], *x["arms"])
+                == (
+                    record["trial"],
+                    record["study"],
+                    record["outcome"],
+                    record["week"],
+                    record["treatment"],
+                    record["control"],
+                )
+            )
+            r = _implied(x).correlation
         fresh = trial_effects.between_arm_effects(
             trial,
             record["outcome"],
             record["week"],
+            r=r,
             study=record["study"],
             settings=shipped_settings(),
         ).records()
@@ -57,7 +75,7 @@ def test_effects_equal_between_arm_effects(results: dict) -> None:
             == (record["treatment"], record["control"], record["comparison"])
         ]
         assert len(match) == 1
-        _same(record, match[0])
+        _same(record, match[0] | ({"r_source": record["r_source"]} if implied else {}))
 
 
 def _implied(x: dict, analysis: str = "change") -> correlation.ImpliedCorrelation:
@@ -201,8 +219,51 @@ def test_redesign_kept_every_number_of_the_shipped_report(results: dict) -> None
     threshold = results["studies"]["finkelstein2016"]["fields"]["thresholds"][0]
     assert moved.pop("threshold_estradiol_pg_ml") == threshold["value"]
     assert moved.pop("threshold_testosterone_ng_dl") == threshold["paired_with"][0]["value"]
+    # Deliberate changes (issue 13): a comparison whose paper printed its P is shown at the
+    # r that P implies in the effects table too (one r per result), and d_ppc2's interval
+    # is the rescaled change-score interval where Morris's eq. 25 cannot be trusted.
+    for i, record in enumerate(results["effects"]):
+        if record.get("r_source") == "implied by the reported P":
+            before["effects"][i] = {}
+        elif not record.get("dppc2_ci_method", "Morris").startswith("Morris"):
+            before["effects"][i].pop("dppc2_ci_low")
+            before["effects"][i].pop("dppc2_ci_high")
     now = dict(_numbers(results))
     old = dict(_numbers(before))
     assert len(old) > 10_000
     assert [p for p in old if p not in now] == []
     assert {p: (v, now[p]) for p, v in old.items() if v != now[p]} == {}
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [DATA, FIXTURES / "other_field", FIXTURES / "other_field_configured"],
+    ids=["shipped", "other_field", "other_field_configured"],
+)
+def test_standardized_and_raw_intervals_agree_about_zero(folder: Path) -> None:
+    """No number contradicts another: d_ppc2's CI excludes 0 exactly when the raw one does."""
+    from reanalysis.report.results import build_results
+
+    found = build_results(folder)
+    between = [e for e in found["effects"] if e.get("dppc2") is not None]
+    assert between
+    for e in between:
+        raw = e["md_change_ci_low"] > 0 or e["md_change_ci_high"] < 0
+        standardized = e["dppc2_ci_low"] > 0 or e["dppc2_ci_high"] < 0
+        assert raw == standardized, (e["trial"], e["outcome"], e["dppc2_ci_method"])
+
+
+def test_one_r_per_headline_result(results: dict) -> None:
+    """The headline comparison shows the same r in the effects table, power and Bayes."""
+    headline = next(x for x in results["reported_reanalyses"] if x["id"] == "bmd_change_vs_placebo")
+    r = headline["implied"]["change"]["implied_r"]
+    effect = next(
+        e
+        for e in results["effects"]
+        if e["outcome"] == "pa_spine_bmd" and e["comparison"] == "treatment_vs_control"
+    )
+    assert effect["r"] == r
+    assert next(p for p in results["power"] if p["id"] == headline["id"])["r"] == r
+    assert next(b for b in results["bayes"] if b["id"] == headline["id"])["implied_r"] == r
+    finding = next(f for f in results["summary_of_findings"] if f["id"] == headline["id"])
+    assert finding["r"] == r

@@ -243,7 +243,12 @@ def recompute_within_arm_p(
         + (" within the rounding of the printed means" if mean_decimals is not None else "")
         + f"; judged plausible r [{plausible.low:g}, {plausible.high:g}] ({verdict})"
     )
-    numbers = {"mean_change": change, "p_at_r0": at_zero}
+    numbers = {
+        "mean_change": change,
+        "p_at_r0": at_zero,
+        "p_at_plausible_low": arm_change(arm, plausible.low).test.pvalue,
+        "p_at_plausible_high": arm_change(arm, plausible.high).test.pvalue,
+    }
     if r_range is not None:
         numbers |= {"r_low": r_range[0], "r_high": r_range[1]}
     if printed_range is not None:
@@ -294,6 +299,8 @@ def recompute_between_arm_p(
     numbers = {
         "difference_in_change": estimate,
         "p_at_r0": difference_in_change(treatment, control, 0.0).pvalue,
+        "p_at_plausible_low": difference_in_change(treatment, control, plausible.low).pvalue,
+        "p_at_plausible_high": difference_in_change(treatment, control, plausible.high).pvalue,
     }
     if point.roots:
         numbers["implied_r"] = point.roots[0]

@@ -18,6 +18,7 @@ from reanalysis.report.render.sections import (
     power,
     reported_p,
     sensitivity,
+    statistics,
     studies,
     summary,
     synthesis,
@@ -28,6 +29,7 @@ from reanalysis.report.render.sections import (
 SECTIONS: tuple[Callable[[dict[str, Any]], list[Block]], ...] = (
     summary.blocks,
     article_table.blocks,
+    statistics.blocks,
     effects.blocks,
     not_computed.blocks,
     reported_p.blocks,

@@ -31,9 +31,12 @@ from reanalysis.report.results.design import bayes_records, power_analyses
 from reanalysis.report.results.effects import (
     effect_records,
     headline_comparisons,
+    implied_correlations,
     reported_reanalyses,
     sensitivity_records,
 )
+from reanalysis.report.results.findings import summary_of_findings, verdict_table
+from reanalysis.report.results.statistics import reported_statistics
 from reanalysis.report.results.synthesis import synthesis_records
 
 __all__ = ["build_results", "normalize"]
@@ -57,10 +60,13 @@ def _build(data_dir: Path, command: str, config: Path | None) -> dict[str, Any]:
     audit_data = claims.load_audit_data(data_dir, config)
     dataset = audit_data
     failed: list[dict[str, Any]] = []
-    effects = _computed(effect_records(dataset), "effects", failed)
     reanalyses = _computed(reported_reanalyses(dataset), "reported P", failed)
+    effects = _computed(
+        effect_records(dataset, implied_correlations(reanalyses)), "effects", failed
+    )
     headlines = headline_comparisons(dataset, effects, reanalyses)
     verdicts = claims.evaluate_all(audit_data)
+    consistency = consistency_records(audit_data)
     results: dict[str, Any] = {
         **settings_record(dataset),
         "effects": effects,
@@ -73,7 +79,10 @@ def _build(data_dir: Path, command: str, config: Path | None) -> dict[str, Any]:
         "bayes": _computed(bayes_records(dataset, headlines), "Bayesian reading", failed),
         "synthesis": synthesis_records(dataset),
         "thresholds": threshold_records(dataset),
-        "consistency": consistency_records(audit_data),
+        "consistency": consistency,
+        "reported_statistics": reported_statistics(
+            dataset, consistency, audit_data.parameters.significance_level
+        ),
         "has_audit": dataset.has_claims,
         "coverage": article_coverage(audit_data),
         "audit": [verdict.record() for verdict in verdicts],
@@ -92,6 +101,10 @@ def _build(data_dir: Path, command: str, config: Path | None) -> dict[str, Any]:
         "manifest": manifest(dataset, command),
         "not_computed": failed,
     }
+    results["verdict_table"] = verdict_table(results["audit"])
+    results["summary_of_findings"] = summary_of_findings(
+        audit_data, headlines, results["bayes"], results["synthesis"]
+    )
     return normalize(results)
 
 

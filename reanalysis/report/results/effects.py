@@ -31,6 +31,7 @@ from reanalysis.report.results.common import (
     unique_in_order,
 )
 from reanalysis.stats import correlation
+from reanalysis.stats.effects import small_sample_correction
 
 # Curves of the r-sensitivity figures step r by 0.01.
 FINE_CORRELATION_STEP = 0.01
@@ -48,12 +49,62 @@ def in_sensitivity_table(r: float) -> bool:
     return r in correlation.DEFAULT_CORRELATION_GRID or (r < 0.5 and round(r * 10, 9) % 1 == 0)
 
 
-def effect_records(dataset: Dataset) -> list[dict[str, Any]]:
+# Morris 2008's variance of d_ppc2 (eq. 25) assumes equal pre- and post-test SDs; when an
+# arm's follow-up SD is more than twice (or less than half) its baseline SD, it is not used.
+SD_RATIO_LIMIT = 2.0
+
+
+def _standardized_interval(
+    trial: Trial, study: str, outcome: str, week: float, record: dict[str, Any]
+) -> None:
+    """d_ppc2's 95% CI, agreeing with the change-score test on whether it excludes zero.
+
+    Morris 2008 eq. 25 where its assumption holds (pre and post SDs within a factor of 2 in
+    each arm) and it agrees with the raw test about zero; otherwise the change-score
+    t interval rescaled to d_ppc2's units (× c(df)/SD_pre,pooled, Morris 2008 eq. 8 with
+    the SD treated as fixed), so that no standardized interval contradicts the raw one.
+    """
+    (t, _), (c, _) = (
+        prepost_at(trial, outcome, arm, week, study)
+        for arm in (record["treatment"], record["control"])
+    )
+    half = Z_975 * math.sqrt(record["dppc2_var"])
+    morris = (record["dppc2"] - half, record["dppc2"] + half)
+    raw = (record["md_change_ci_low"], record["md_change_ci_high"])
+    ratios = [a.followup_sd / a.baseline_sd for a in (t, c)]
+    unequal = [x for x in ratios if not 1 / SD_RATIO_LIMIT <= x <= SD_RATIO_LIMIT]
+    excludes = [lo > 0 or hi < 0 for lo, hi in (morris, raw)]
+    if not unequal and excludes[0] == excludes[1]:
+        record |= {"dppc2_ci_low": morris[0], "dppc2_ci_high": morris[1]}
+        record["dppc2_ci_method"] = "Morris 2008 eq. 25"
+        return
+    df = t.n + c.n - 2
+    pooled = math.sqrt(((t.n - 1) * t.baseline_sd**2 + (c.n - 1) * c.baseline_sd**2) / df)
+    scale = small_sample_correction(df) / pooled
+    low, high = sorted((raw[0] * scale, raw[1] * scale))
+    record |= {"dppc2_ci_low": low, "dppc2_ci_high": high}
+    why = (
+        f"follow-up/baseline SD ratio {max(unequal, key=lambda x: abs(math.log(x))):.2f}"
+        if unequal
+        else "Morris 2008 eq. 25 disagreed with the change-score test about zero"
+    )
+    record["dppc2_ci_method"] = (
+        f"change-score t interval rescaled by c(df)/pooled baseline SD ({why})"
+    )
+
+
+def effect_records(
+    dataset: Dataset, implied: dict[tuple, float] | None = None
+) -> list[dict[str, Any]]:
     """Within- and between-arm effects of every outcome at every follow-up week.
 
-    r is the one the settings give each outcome (with its source); the sensitivity to r
-    is in :func:`reported_reanalyses` and :func:`sensitivity_records`.
+    r is the one the settings give each outcome (with its source), except for a
+    comparison whose paper printed its P: there, the r that reproduces it (``implied``,
+    keyed by trial, study, outcome, week, treatment, control), as everywhere else in the
+    report. The sensitivity to r is in :func:`reported_reanalyses` and
+    :func:`sensitivity_records`.
     """
+    implied = implied or {}
     records = []
     for name, trial in dataset.trials.items():
         for study in trial.studies:
@@ -64,12 +115,13 @@ def effect_records(dataset: Dataset) -> list[dict[str, Any]]:
                         result = trial_effects.between_arm_effects(
                             trial, outcome, week, study=study, settings=dataset.settings
                         )
-                        computed = result.records()
+                        computed = [
+                            _at_implied(trial, study, outcome, week, record, implied, dataset)
+                            for record in result.records()
+                        ]
                         for record in computed:
                             if record.get("dppc2") is not None:
-                                half = Z_975 * math.sqrt(record["dppc2_var"])
-                                record["dppc2_ci_low"] = record["dppc2"] - half
-                                record["dppc2_ci_high"] = record["dppc2"] + half
+                                _standardized_interval(trial, study, outcome, week, record)
                         if not all_finite(computed):
                             raise ValueError("a result is not a finite number")
                     except NUMERIC_FAILURES as error:
@@ -97,6 +149,33 @@ def effect_records(dataset: Dataset) -> list[dict[str, Any]]:
                             | {"trial": name, "decimals": printed_mean_decimals(rows)}
                         )
     return records
+
+
+def _at_implied(trial, study, outcome, week, record, implied, dataset) -> dict[str, Any]:
+    """The record again at the r its reported P implies, if the paper printed one."""
+    key = (trial.name, study, outcome, week, record["treatment"], record["control"])
+    if key not in implied or record["comparison"] == "within_arm_only":
+        return record
+    again = trial_effects.between_arm_effects(
+        trial, outcome, week, r=implied[key], study=study, settings=dataset.settings
+    )
+    found = next(
+        r
+        for r in again.records()
+        if (r["treatment"], r["control"]) == (record["treatment"], record["control"])
+    )
+    return found | {"r_source": "implied by the reported P"}
+
+
+def implied_correlations(reanalyses: list[dict[str, Any]]) -> dict[tuple, float]:
+    """The r each reported between-arm P implies, by comparison (for one r per result)."""
+    return {
+        (x["trial"], x["study"], x["outcome"], x["week"], *x["arms"]): x["implied"]["change"][
+            "implied_r"
+        ]
+        for x in reanalyses
+        if x["implied"]["change"]["implied_r"] is not None
+    }
 
 
 def _trial_reporting(dataset: Dataset, reported: ReportedResult) -> Trial | None:

@@ -36,8 +36,12 @@ METHODS = (
     ),
     (
         "Standardized effects",
-        "d_ppc2 (Morris 2008, eq. 8; variance eq. 25); SMCR "
-        "difference (Becker 1988; metafor escalc 'SMCR'); SMCC (change-score SD).",
+        "d_ppc2 (Morris 2008, eq. 8; variance eq. 25, which assumes equal pre- and post-test "
+        "SDs: where an arm's follow-up SD differs from its baseline SD by more than a factor "
+        "of 2, or eq. 25 disagrees with the change-score test about zero, the interval is the "
+        "change-score t interval rescaled by c(df)/pooled baseline SD, so that no "
+        "standardized interval contradicts the raw one); SMCR difference (Becker 1988; "
+        "metafor escalc 'SMCR'); SMCC (change-score SD).",
     ),
     (
         "Implied correlation",
@@ -64,6 +68,34 @@ METHODS = (
         "& Spiegelhalter 2009); ratio of means for dependent samples (Lajeunesse 2011).",
     ),
     (
+        "One r per result",
+        "where a paper printed the between-arm P, that comparison uses the r that reproduces "
+        "it everywhere (effects, power, Bayes, summary); elsewhere the r of analysis.toml "
+        "(its r, else the midpoint of r_range, else 0.5, labelled assumed).",
+    ),
+    (
+        "Certainty",
+        "GRADE-inspired (Guyatt et al. 2008, BMJ 336:924; GRADE guidelines 4, 6, 7, 8, "
+        "J Clin Epidemiol 2011): randomized evidence starts high and is rated down one level "
+        "for risk of bias (attrition > 20%, baseline difference larger than the effect, "
+        "assumed n), one per imprecision concern (95% CI includes no effect or crosses the "
+        "minimal important difference; fewer than about 400 participants), one for "
+        "indirectness (the trial's population lacks a characteristic the claims' population "
+        "has) and one for inconsistency (I² > 50% across two or more trials). Claims' "
+        "verdict certainty: high with no weak premise, moderate with one, low with more.",
+    ),
+    (
+        "Reported statistics",
+        "statcheck-style (Nuijten et al. 2016): each printed P recomputed from the summary "
+        "statistics across the judged plausible r; a decision error only when every "
+        "recomputed p falls on the other side of α from the printed P.",
+    ),
+    (
+        "Minimal important difference",
+        "per outcome in analysis.toml, with its justification; without one, half the "
+        "pooled baseline SD (Norman, Sloan & Wyrwich 2003), labelled assumed.",
+    ),
+    (
         "Bayesian reading",
         "conjugate normal prior and normal likelihood (Spiegelhalter, "
         "Abrams & Myles 2004); sceptical and enthusiastic priors after Spiegelhalter, Freedman "
@@ -73,8 +105,28 @@ METHODS = (
 
 
 def blocks(results: dict[str, Any]) -> list[Block]:
-    """The methods table; the same for every report, so ``results`` is not read."""
-    return [
+    """The methods table, then each outcome's settings with their justifications."""
+    out = [
         Block("h2", "Methods and assumptions"),
         Block("table", header=("quantity", "method and reference"), rows=METHODS),
     ]
+    settings = [(name, o) for name, o in results.get("outcomes", {}).items() if o.get("configured")]
+    if settings:
+        out.append(Block("h3", "Judgements per outcome (analysis.toml)"))
+    for _, o in settings:
+        notes = []
+        if o["plausible_r"]:
+            notes.append(
+                f"plausible r {o['plausible_r']['low']:g}–{o['plausible_r']['high']:g}: "
+                f"{o['plausible_r']['justification']}"
+            )
+        if o["minimal_important_difference_justification"]:
+            notes.append(
+                "minimal important difference: " + o["minimal_important_difference_justification"]
+            )
+        if o["reference_r_justification"]:
+            notes.append(f"reference r {o['reference_r']:g}: {o['reference_r_justification']}")
+        if o["threshold_justification"]:
+            notes.append(f"threshold: {o['threshold_justification']}")
+        out += [Block("note", f"{o['label']} — {note}") for note in notes]
+    return out

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from reanalysis.report.render.blocks import Block, fmt, fmt_ci, fmt_fixed, fmt_mean, fmt_p, fmt_unit
+from reanalysis.report.render.blocks import (
+    Block,
+    fmt,
+    fmt_ci,
+    fmt_fixed,
+    fmt_mean,
+    fmt_p,
+    fmt_unit,
+    verdict_class,
+)
 
 # The fields that identify the effect a reported p-value is about.
 EFFECT_KEY = ("trial", "study", "outcome", "week", "treatment", "control")
@@ -21,11 +30,109 @@ def _index(records: list[dict[str, Any]], *keys: str) -> dict[tuple[Any, ...], d
     return index
 
 
+def verdict_blocks(results: dict[str, Any]) -> list[Block]:
+    """The article's claims in plain words: verdict, certainty, reason, source."""
+    rows = results.get("verdict_table", [])
+    if not rows:
+        return []
+    counts: dict[str, int] = {}
+    for v in rows:
+        counts[v["verdict"]] = counts.get(v["verdict"], 0) + 1
+    tally = "; ".join(f"{verdict}: {n}" for verdict, n in counts.items())
+    coverage = results.get("coverage")
+    out = [
+        Block("h3", "The article's claims"),
+        Block(
+            "p",
+            f"{len(rows)} claims and reference fields, most serious first ({tally})."
+            + (f" Coverage of the article's text: {coverage['summary']}." if coverage else ""),
+        ),
+        Block(
+            "table",
+            header=("claim (paraphrased)", "verdict", "certainty", "reason", "source"),
+            rows=tuple(
+                (v["claim"], v["verdict"], v["certainty"], v["reason"], v["source"]) for v in rows
+            ),
+            classes=tuple(verdict_class(v["verdict"]) for v in rows),
+        ),
+    ]
+    return out
+
+
+def findings_blocks(results: dict[str, Any]) -> list[Block]:
+    """Cochrane-style summary of findings: one row per comparison, with its certainty."""
+    rows = results.get("summary_of_findings", [])
+    if not rows:
+        return []
+    table = []
+    for f in rows:
+        unit = fmt_unit(f["unit"])
+        downgrades = "; ".join(
+            f"{d['domain']} (−{d['levels']}): {d['reason']}" for d in f["certainty"]["downgrades"]
+        )
+        table.append(
+            (
+                f["label"],
+                f"{f['arms'][0]} vs {f['arms'][1]}",
+                f"{f['participants']}{' (n assumed)' if f['n_assumed'] else ''} (1 study: "
+                f"{f['study']})",
+                f"{fmt(f['estimate'])} {unit} (95% CI {fmt_ci(*f['ci'])}); "
+                f"r = {f['r']:.3f}, {f['r_source']}",
+                f["certainty"]["level"],
+                downgrades or "none",
+                f["reading"],
+            )
+        )
+    return [
+        Block("h3", "Summary of findings by outcome"),
+        Block(
+            "p",
+            "Difference in change from baseline, treatment minus control (Student's t on "
+            "change scores), at the one pre–post correlation used for that comparison "
+            "throughout the report. Certainty is rated by one GRADE-inspired rule for every "
+            "comparison (risk of bias, imprecision, indirectness, inconsistency), each "
+            "downgrade with the number that caused it (see Methods).",
+        ),
+        Block(
+            "table",
+            header=(
+                "outcome",
+                "comparison",
+                "participants (studies)",
+                "effect (95% CI)",
+                "certainty",
+                "downgraded for",
+                "what it means",
+            ),
+            rows=tuple(table),
+        ),
+    ]
+
+
 def blocks(results: dict[str, Any]) -> list[Block]:
-    """Headline findings, each sentence built from numbers in results.json."""
+    """The opening: verdicts, summary of findings, then the key numbers behind them."""
+    out = [Block("h2", "Summary of findings")]
+    out += verdict_blocks(results)
+    out += findings_blocks(results)
+    items = key_numbers(results)
+    if items:
+        out.append(Block("h3", "Key numbers"))
+        out += [Block("li", item) for item in items]
+    return out
+
+
+def key_numbers(results: dict[str, Any]) -> list[str]:
+    """Headline sentences, treatment-vs-control first; dose comparisons and pooled ratios
+    after them."""
     items: list[str] = []
     effects = _index(results["effects"], *EFFECT_KEY)
-    for x in results["reported_reanalyses"]:
+    roles = {name: t["arms"] for name, t in results["trials"].items()}
+    ordered = sorted(
+        results["reported_reanalyses"],
+        key=lambda x: roles[x["trial"]].get(x["arms"][1]) != "control",
+    )
+    later: list[str] = []
+    for x in ordered:
         change = x["implied"]["change"]
         ancova = x["implied"]["ancova"]
         unit = fmt_unit(x["unit"])
@@ -61,7 +168,10 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             )
         if x["n_assumed"]:
             sentence += " The per-arm n is assumed, not published."
-        items.append(sentence)
+        if roles[x["trial"]].get(x["arms"][1]) == "control":
+            items.append(sentence)
+        else:
+            later.append(sentence)
     who = results.get("report", {}).get("participants", "participants")
     labels = {k: v["label"] for k, v in results.get("outcomes", {}).items()}
     for x in results["power"]:
@@ -104,24 +214,10 @@ def blocks(results: dict[str, Any]) -> list[Block]:
     for h in results["synthesis"]["treatment_response"]:
         rs = sorted({x["r"] for x in h["by_r"]})
         middle = _index(h["by_r"], "r", "group")[(rs[len(rs) // 2], "all")]
-        items.append(
+        later.append(
             f"Across {middle['k']} treatment arms, {labels.get(h['outcome'], h['outcome'])} "
             f"at first follow-up was "
             f"{middle['ratio']:.2f}× baseline (95% CI {middle['ratio_ci'][0]:.2f} to "
             f"{middle['ratio_ci'][1]:.2f}; r = {middle['r']:g}; hypothesis-generating)."
         )
-    flagged = [
-        v
-        for v in results["audit"]
-        if v["verdict"] in ("contradicted", "citation error", "not supported by the cited data")
-    ]
-    if results["audit"]:
-        items.append(
-            f"Audit: {len(flagged)} of {len(results['audit'])} claims and reference fields are "
-            "contradicted, citation errors or not supported by the cited data: "
-            + "; ".join(f"{v['id']} ({v['verdict']})" for v in flagged)
-            + "."
-        )
-    out = [Block("h2", "Summary of findings")]
-    out += [Block("li", item) for item in items]
-    return out
+    return items + later
