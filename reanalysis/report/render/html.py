@@ -62,7 +62,7 @@ figcaption{font-size:.85rem;color:#444}
 figure:target .figure-frame{overflow-x:auto}figure:target img{max-width:none}
 .note{background:#fff8e1;border-left:4px solid #E69F00;padding:.4rem .8rem;font-size:.9rem}
 .badge{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-weight:600;
-color:#000;box-decoration-break:clone;-webkit-box-decoration-break:clone;print-color-adjust:exact;-webkit-print-color-adjust:exact}
+color:#000;print-color-adjust:exact;-webkit-print-color-adjust:exact}
 .badge.verdict-supported{background:#009E73}
 .badge.verdict-supported-with-caveats{background:#F0E442}
 .badge.verdict-not-supported-by-the-cited-data{background:#E69F00}
