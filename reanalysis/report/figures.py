@@ -86,8 +86,9 @@ def figure(*args: Any, **kwargs: Any) -> tuple[plt.Figure, Any]:
     return plt.subplots(*args, layout="constrained", **kwargs)
 
 
-def wrap_title(text: str, width: int = 90) -> str:
-    """Break a long finding title into lines so it fits the figure."""
+def wrap_title(text: str, width: int = 70) -> str:
+    """Break a long finding title into lines so it fits the figure: 70 characters of the
+    12 pt bold title fill a 7-inch figure."""
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width)) or text
@@ -144,9 +145,9 @@ def before_after(results: dict[str, Any], trial_name: str, png: bool = False) ->
         )
     arms = list(trial["arms"])
     palette = dict(zip(arms, colours(len(arms)), strict=True))
-    ncols = min(3, len(panels))
+    ncols = min(2, len(panels))
     nrows = -(-len(panels) // ncols)
-    fig, axes = figure(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
+    fig, axes = figure(nrows, ncols, figsize=(4.0 * ncols, 3.4 * nrows), squeeze=False)
     offsets = {arm: (i - (len(arms) - 1) / 2) * 0.8 for i, arm in enumerate(arms)}
     for ax, (outcome, study, panel_rows) in zip(axes.flat, panels, strict=False):
         for arm in arms:
@@ -163,10 +164,10 @@ def before_after(results: dict[str, Any], trial_name: str, png: bool = False) ->
                 color=palette[arm],
                 label=f"{arm} (n={series[0]['n']}{'*' if series[0]['n_assumed'] else ''})",
             )
-        ax.set_title(f"{outcome_label(results, outcome)} ({study})", fontsize=9)
+        ax.set_title(f"{outcome_label(results, outcome)} ({study})", fontsize=10)
         ax.set_xlabel("week (0 = baseline)")
         ax.set_ylabel(f"mean ± SD ({unit_label(panel_rows[0]['unit'])})")
-        ax.legend(fontsize=7, loc="best")
+        ax.legend(fontsize=9, loc="best")
     for ax in list(axes.flat)[len(panels) :]:
         ax.set_visible(False)
     assumed = any(r["n_assumed"] for r in rows)
@@ -223,7 +224,7 @@ def headline_before_after(results: dict[str, Any], index: int, png: bool = False
                 textcoords="offset points",
                 xytext=(14 if offset > 0 else -14, 0),
                 ha="left" if offset > 0 else "right",
-                fontsize=8,
+                fontsize=9,
                 color=colour,
                 va="center",
             )
@@ -232,7 +233,7 @@ def headline_before_after(results: dict[str, Any], index: int, png: bool = False
     ax.set_xlim(-x["week"] * 0.15, x["week"] * 1.25)
     name = outcome_label(results, x["outcome"])
     ax.set_ylabel(f"{name}, mean ± SD ({unit})")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2)
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.1))
     fig.suptitle(
         wrap_title(
             f"{name}: {x['arms'][0]} {x['mean_change'][0]:+.3f}, "
@@ -275,7 +276,7 @@ def forest_between_arms(results: dict[str, Any], outcome: str, png: bool = False
         f"(r = {e['r']:.3g}, {e['r_source']})"
         for e in rows
     ]
-    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_yticks(y, labels, fontsize=9)
     ax.axvline(0, color="0.4", linewidth=1)
     ax.set_xlabel("d_ppc2, standardized difference in change (baseline SD units)")
     below, above = int(np.sum(high < 0)), int(np.sum(low > 0))
@@ -307,7 +308,7 @@ def correlation_sensitivity(results: dict[str, Any], index: int, png: bool = Fal
     x = results["reported_reanalyses"][index]
     grid = x["grid"]
     rs = [g["r"] for g in grid]
-    fig, (left, right) = figure(1, 2, figsize=(10, 4.2))
+    fig, (left, right) = figure(1, 2, figsize=(8, 4.2))
     blue, orange, green = colours(3)
     left.plot(rs, [g["p_change"] for g in grid], color=blue, label="change-score t-test")
     left.plot(rs, [g["p_ancova"] for g in grid], color=orange, label="ANCOVA")
@@ -315,6 +316,8 @@ def correlation_sensitivity(results: dict[str, Any], index: int, png: bool = Fal
         x["reported_p"], color="0.3", linestyle="--", label=f"reported P = {x['reported_p']:g}"
     )
     left.set_yscale("log")
+    # Plain numbers: the default labels are mathtext, which the theme turns off.
+    left.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     left.set_xlabel("pre–post correlation r")
     left.set_ylabel("two-sided p")
     right.plot(rs, [g["dppc2"] for g in grid], color=blue, label="d_ppc2 (does not depend on r)")
@@ -341,7 +344,7 @@ def correlation_sensitivity(results: dict[str, Any], index: int, png: bool = Fal
             )
         if implied is not None:
             ax.axvline(implied, color=blue, linestyle=":", label=f"implied r = {implied:.3f}")
-        ax.legend(fontsize=7, loc="best")
+        ax.legend(fontsize=9, loc="best")
     name = outcome_label(results, x["outcome"])
     if implied is None:
         title = f"{x['study']} {name}: no r reproduces P = {x['reported_p']:g}"
@@ -392,7 +395,7 @@ def power_curves(results: dict[str, Any], index: int, png: bool = False) -> Draw
     ax.set_xlabel(f"{who} per arm (log scale)")
     ax.set_ylabel(f"power (two-sided α = {x['alpha']:g})")
     ax.set_ylim(0, 1)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=9, loc="lower right")
     first = x["curves"][0]
     at_trial = x.get("power_at_trial_n")
     title = (
@@ -523,14 +526,19 @@ def bayes_densities(results: dict[str, Any], index: int, png: bool = False) -> D
     """Prior, likelihood and posterior under each named prior, at the r used."""
     b = results["bayes"][index]
     posteriors = b["at_implied_r"]
-    fig, axes = figure(1, len(posteriors), figsize=(4 * len(posteriors), 3.8), sharey=True)
+    fig, axes = figure(1, len(posteriors), figsize=(min(8, 4 * len(posteriors)), 3.8), sharey=True)
     harm = b["harm_label"]
-    for ax, posterior in zip(np.atleast_1d(axes), posteriors, strict=True):
+    panels = list(np.atleast_1d(axes))
+    for ax, posterior in zip(panels, posteriors, strict=True):
         posterior_densities(
             posterior, xlabel=f"difference in change ({unit_label(b['unit'])})", ax=ax
         )
-        ax.set_title(f"{posterior['prior']}: P({harm}) = {posterior['p_harm']:.2f}", fontsize=9)
-        ax.legend(fontsize=7, frameon=False)
+        ax.set_title(f"{posterior['prior']}:\nP({harm}) = {posterior['p_harm']:.2f}", fontsize=10)
+        ax.get_legend().remove()
+    # One legend below the panels: at 9 pt, one inside each narrow panel hid its curves.
+    legends = [ax.get_legend_handles_labels() for ax in panels]
+    handles, labels = max(legends, key=lambda legend: len(legend[1]))
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=9)
     neutral = next((p for p in posteriors if p["prior"] == "neutral"), posteriors[0])
     name = outcome_label(results, b["outcome"])
     fig.suptitle(
@@ -555,9 +563,9 @@ def threshold_tasks(results: dict[str, Any]) -> list[FigureTask]:
 def threshold_shares(results: dict[str, Any], outcome: str, png: bool = False) -> DrawnFigure:
     """Distributions matched to each group's mean ± SD of one outcome against its cut-off."""
     rows = [t for t in results["thresholds"] if t["outcome"] == outcome]
-    ncols = min(4, len(rows))
+    ncols = min(2, len(rows))
     nrows = -(-len(rows) // ncols)
-    fig, axes = figure(nrows, ncols, figsize=(3.6 * ncols, 3.0 * nrows + 0.6), squeeze=False)
+    fig, axes = figure(nrows, ncols, figsize=(4.0 * ncols, 3.0 * nrows + 0.6), squeeze=False)
     blue, orange = colours(2)
     upper = max(t["mean"] + 4 * t["sd"] for t in rows)
     grid = np.linspace(upper / 600, upper, 600)
@@ -574,11 +582,11 @@ def threshold_shares(results: dict[str, Any], outcome: str, png: bool = False) -
         ax.set_title(
             f"{t['study']}\n{t['arm']}, {t['timepoint']}: {t['share_beyond_normal']:.0%} / "
             f"{t['share_beyond_lognormal']:.0%} {t['side']} {cut:g}",
-            fontsize=8,
+            fontsize=9,
         )
         ax.set_xlabel(f"{name} ({unit_label(t['unit'])})")
         ax.set_yticks([])
-        ax.legend(fontsize=6, loc="upper right")
+        ax.legend(fontsize=9, loc="upper right")
     for ax in list(axes.flat)[len(rows) :]:
         ax.set_visible(False)
     worst = max(rows, key=lambda t: t["share_beyond_lognormal"])

@@ -12,7 +12,12 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Block:
-    """One element of the report: ``kind`` is h1, h2, h3, p, li, table, figure or note."""
+    """One element of the report: ``kind`` is h1, h2, h3, p, li, table, figure or note.
+
+    A table has as many cells in every row as in its ``header`` (a Markdown viewer drops
+    the cells beyond the header's, an HTML page shows them without a heading), one class
+    per row or none, and a ``caption`` naming it where the heading above it does not.
+    """
 
     kind: str
     text: str = ""
@@ -20,6 +25,22 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()
     figure: str = ""
     classes: tuple[str, ...] = field(default_factory=tuple)
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind != "table":
+            return
+        for number, row in enumerate(self.rows, start=1):
+            if len(row) != len(self.header):
+                raise ValueError(
+                    f"table {self.caption or self.header!r}: row {number} has {len(row)} "
+                    f"cells, expected {len(self.header)} (one per header cell)"
+                )
+        if self.classes and len(self.classes) != len(self.rows):
+            raise ValueError(
+                f"table {self.caption or self.header!r}: {len(self.classes)} row classes "
+                f"for {len(self.rows)} rows, expected one per row or none"
+            )
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -72,5 +93,26 @@ def data_lines(record: dict[str, Any]) -> str:
 
 
 def verdict_class(verdict: str) -> str:
-    """The CSS class of a table row carrying an audit verdict."""
+    """The CSS class of a table row carrying an audit verdict (its ``verdict`` column is
+    shown with an icon: see :data:`VERDICT_ICONS`)."""
     return "verdict-" + verdict.replace(" ", "-")
+
+
+# The icon of each verdict class, so that a verdict never rests on colour alone; the HTML
+# page gives each a colour from Okabe and Ito's colour-blind-safe palette.
+VERDICT_ICONS: dict[str, str] = {
+    "verdict-supported": "✓",
+    "verdict-supported-with-caveats": "⚠",
+    "verdict-not-supported-by-the-cited-data": "⊘",
+    "verdict-contradicted": "✗",
+    "verdict-citation-error": "✗",
+    "verdict-not-checkable-from-published-numbers": "?",
+}
+
+
+def verdict_column(block: Block) -> int | None:
+    """The column of a table shown with verdict icons: the one headed ``verdict``, in a
+    table whose rows carry verdict classes."""
+    if block.classes and "verdict" in block.header:
+        return block.header.index("verdict")
+    return None

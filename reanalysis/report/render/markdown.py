@@ -6,7 +6,22 @@ from typing import Any
 
 from reanalysis.report.escape import md_cell, md_text
 from reanalysis.report.figures import DrawnFigure
+from reanalysis.report.render.blocks import VERDICT_ICONS, Block, verdict_column
 from reanalysis.report.render.document import document
+
+
+def _rows(block: Block) -> list[str]:
+    """A table's rows, its verdicts led by their icon; as many cells per row as the header
+    has (:class:`Block` refuses any other shape, which a Markdown viewer would truncate)."""
+    verdict = verdict_column(block)
+    lines = []
+    for index, row in enumerate(block.rows):
+        cells = [md_cell(c) for c in row]
+        icon = VERDICT_ICONS.get(block.classes[index]) if verdict is not None else None
+        if icon:
+            cells[verdict] = f"{icon} {cells[verdict]}"
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def markdown(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
@@ -27,9 +42,11 @@ def markdown(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
         elif block.kind == "li":
             out.append(f"- {md_text(block.text)}")
         elif block.kind == "table":
+            if block.caption:
+                out += [f"**{md_text(block.caption)}**", ""]
             out.append("| " + " | ".join(md_cell(h) for h in block.header) + " |")
             out.append("|" + "---|" * len(block.header))
-            out.extend("| " + " | ".join(md_cell(c) for c in row) + " |" for row in block.rows)
+            out.extend(_rows(block))
         elif block.kind == "figure" and block.figure in figures:
             fig = figures[block.figure]
             # The image's address is the package's own figure name, never data text.

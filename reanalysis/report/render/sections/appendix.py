@@ -15,6 +15,11 @@ def blocks(results: dict[str, Any]) -> list[Block]:
     return [
         Block("h2", "Reproducibility appendix"),
         Block("p", f"Made by `{m['command']}` with Python {m['python']}."),
-        Block("table", header=("package", "version"), rows=(("python", m["python"]), *packages)),
-        Block("table", header=("input file", "SHA-256"), rows=inputs),
+        Block(
+            "table",
+            header=("package", "version"),
+            rows=(("python", m["python"]), *packages),
+            caption="Package versions",
+        ),
+        Block("table", header=("input file", "SHA-256"), rows=inputs, caption="Input files"),
     ]

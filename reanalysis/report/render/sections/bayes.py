@@ -55,6 +55,8 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                     )
                     for x in b["at_implied_r"]
                 ),
+                caption=f"{b['study']}, {label}: posterior under each prior at r = "
+                f"{b['implied_r']:.3f}",
             )
         )
         out.append(Block("figure", figure=f"bayes_{b['id']}"))
@@ -67,6 +69,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                     for x in b["by_r"]
                     if x["r"] in POWER_TABLE_R
                 ),
+                caption=f"{b['study']}, {label}: posterior probabilities across r",
             )
         )
     return out

@@ -98,7 +98,14 @@ def _power(x: dict[str, Any], results: dict[str, Any], who: str) -> list[Block]:
     header = ["r"]
     for _, name in differences:
         header += [f"power, {name} (change)", f"power, {name} (ANCOVA)"]
-    out.append(Block("table", header=(*header, "MDE at 80% power (change)"), rows=tuple(rows)))
+    out.append(
+        Block(
+            "table",
+            header=(*header, "MDE at 80% power (change)"),
+            rows=tuple(rows),
+            caption=f"{x['study']}, {label}: design power and minimum detectable effect by r",
+        )
+    )
     rows = []
     sample_r = [(x["r"], "implied" if x["implied_r"] is not None else "used")]
     if x["reference_r"] is not None and x["reference_r"] != x["r"]:
@@ -129,6 +136,7 @@ def _power(x: dict[str, Any], results: dict[str, Any], who: str) -> list[Block]:
             "table",
             header=("r", "analysis", "n per arm, 80% power", "n per arm, 90% power"),
             rows=tuple(rows),
+            caption=f"{x['study']}, {label}: {who} per arm a new trial needs",
         )
     )
     out.append(Block("figure", figure=f"power_{x['id']}"))

@@ -39,6 +39,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
 def _reanalysis(x: dict[str, Any], results: dict[str, Any]) -> list[Block]:
     unit = fmt_unit(x["unit"])
     out = [Block("h3", f"{x['study']}: {x['outcome']}, {x['comparison']}")]
+    name = f"{x['study']}, {x['outcome']}"
     out.append(
         Block(
             "p",
@@ -54,7 +55,14 @@ def _reanalysis(x: dict[str, Any], results: dict[str, Any]) -> list[Block]:
     for analysis, found in x["implied"].items():
         roots = ", ".join(f"{r:.3f}" for r in found["roots"]) or "none"
         rows.append((analysis, roots, found["verdict"]))
-    out.append(Block("table", header=("analysis", "implied r", "verdict"), rows=tuple(rows)))
+    out.append(
+        Block(
+            "table",
+            header=("analysis", "implied r", "verdict"),
+            rows=tuple(rows),
+            caption=f"{name}: the pre–post correlation that reproduces the reported P",
+        )
+    )
     if x["plausible_r"]:
         out.append(
             Block(
@@ -69,6 +77,7 @@ def _reanalysis(x: dict[str, Any], results: dict[str, Any]) -> list[Block]:
             Block(
                 "table",
                 header=("at the implied r = " + f"{at['r']:.3f}", "estimate (95% CI)", "p"),
+                caption=f"{name}: estimates at the implied r = {at['r']:.3f}",
                 rows=(
                     (
                         "difference in change (t-test)",
@@ -122,6 +131,7 @@ def _reanalysis(x: dict[str, Any], results: dict[str, Any]) -> list[Block]:
                 "d_ppc2",
             ),
             rows=grid_rows,
+            caption=f"{name}: estimates across the pre–post correlation r",
         )
     )
     out.append(Block("figure", figure=f"correlation_{x['id']}"))
@@ -139,6 +149,7 @@ def _reanalysis(x: dict[str, Any], results: dict[str, Any]) -> list[Block]:
             Block(
                 "table",
                 header=("n (arms)", "SE", "p at r", "implied r for the reported P"),
+                caption=f"{name}: sensitivity to the assumed split between arms",
                 rows=tuple(
                     (
                         f"{row['n_treatment']} / {row['n_control']}",

@@ -40,6 +40,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                     "n",
                     "line",
                     "source",
+                    "note",
                 ),
                 rows=rows,
             )
