@@ -364,9 +364,10 @@ class PrintedPCorrelation:
     """The correlations whose exact P prints as a reported, rounded P.
 
     ``interval`` holds the r in (−1, 1) whose P lies in the printed P's interval (e.g.
-    "0.005" admits [0.0045, 0.0055)); ``roots`` the r giving exactly the printed value
-    ("=" only); ``correlation`` the r to use: the root (as
-    :attr:`ImpliedCorrelation.correlation` chooses among several), else, when no r gives
+    "0.005" admits [0.0045, 0.0055)); ``exact`` the :class:`ImpliedCorrelation` of the
+    printed value itself ("=" only; its roots give exactly that P); ``correlation`` the r
+    to use: the root (as :attr:`ImpliedCorrelation.correlation` chooses among several),
+    else, when no r gives
     the printed value exactly but some r print as it, the r in the interval whose P is
     nearest the printed value (on the log scale); None for a bound ("<", ">") or NS, which
     admit a range and no point. ``attainable`` is the range of P over the r scanned.
@@ -375,10 +376,15 @@ class PrintedPCorrelation:
     printed: PrintedP
     analysis: str
     interval: CorrelationInterval
-    roots: tuple[float, ...]
+    exact: ImpliedCorrelation | None
     correlation: float | None
     attainable: tuple[float, float]
     plausible: PlausibleCorrelation | None
+
+    @property
+    def roots(self) -> tuple[float, ...]:
+        """The r giving exactly the printed value (empty for a bound, NS or no such r)."""
+        return () if self.exact is None else self.exact.roots
 
     @property
     def low(self) -> float | None:
@@ -433,11 +439,10 @@ def correlation_for_printed_p(
 
     found = correlation_interval(p_of_r, printed, -1 + _R_EDGE, 1 - _R_EDGE, _R_SCAN_POINTS)
     scanned = p_of_r(np.linspace(-1 + _R_EDGE, 1 - _R_EDGE, _R_SCAN_POINTS))
-    roots: tuple[float, ...] = ()
-    chosen = None
+    exact, chosen = None, None
     value = printed.value
     if printed.relation == "=" and value is not None and _SMALLEST_P <= value < 1:
-        point = implied_correlation(
+        exact = implied_correlation(
             treatment,
             control,
             reported_p=value,
@@ -447,16 +452,15 @@ def correlation_for_printed_p(
             treatment_r=treatment_r,
             control_r=control_r,
         )
-        roots = point.roots
-        if roots:
-            chosen = point.correlation
+        if exact.roots:
+            chosen = exact.correlation
         elif found.segments:
             chosen = _nearest_p(p_of_r, found, value)
     return PrintedPCorrelation(
         printed=printed,
         analysis=analysis,
         interval=found,
-        roots=roots,
+        exact=exact,
         correlation=chosen,
         attainable=(float(scanned.min()), float(scanned.max())),
         plausible=plausible,
