@@ -63,7 +63,7 @@ from reanalysis.stats.effects import (
     smcc_from_change,
     smcr_difference,
 )
-from reanalysis.stats.printed import PrintedP, parse_printed_p
+from reanalysis.stats.printed import CorrelationSegment, PrintedP, parse_printed_p
 
 # The results of a comparison that depend on what was printed (None when not available).
 _RESULTS = (
@@ -112,6 +112,17 @@ def implied_p_record(implied: ImpliedCorrelation) -> dict[str, Any]:
     }
 
 
+def _segment_text(segment: CorrelationSegment) -> str:
+    """ "r from a to b", or a one-sided "r >= a" / "r <= b" where the set reaches ±1."""
+    low = segment.low_bound == "printed P"
+    high = segment.high_bound == "printed P"
+    if low and high:
+        return f"r from {segment.low:.3f} to {segment.high:.3f}"
+    if high:
+        return f"r <= {segment.high:.3f}"
+    return f"r >= {segment.low:.3f}" if low else "every r in (-1, 1)"
+
+
 def printed_p_verdict(fit: PrintedPCorrelation) -> str:
     """One sentence: the r a printed P admits, against the plausible range."""
     text, analysis = fit.printed.text, fit.analysis
@@ -121,14 +132,7 @@ def printed_p_verdict(fit: PrintedPCorrelation) -> str:
             f"not consistent: no r in (-1, 1) gives a P that prints as {text!r} under the "
             f"{analysis} analysis (attainable P {low:.3g} to {high:.3g})"
         )
-    if fit.low is None and fit.high is None:
-        span = "every r in (-1, 1)"
-    elif fit.low is None:
-        span = f"r <= {fit.high:.3f}"
-    elif fit.high is None:
-        span = f"r >= {fit.low:.3f}"
-    else:
-        span = f"r from {fit.low:.3f} to {fit.high:.3f}"
+    span = " or ".join(_segment_text(segment) for segment in fit.interval.segments)
     admits = f"P printed as {text!r} admits {span} under the {analysis} analysis"
     if fit.plausible is None:
         return f"{admits}; no plausible range is recorded for this measurement"
@@ -455,7 +459,8 @@ def _printed_results(t: ArmData, c: ArmData, r: float) -> tuple[dict[str, Any], 
         notes.append(
             f"{pair}: the changes from baseline as printed are compared (difference in mean "
             "change, t-test on the printed change SDs, SMCC); ANCOVA, d_ppc2 and SMCR need "
-            "baseline and follow-up means and SDs of both arms"
+            "baseline and follow-up means and SDs of both arms, so the change scores are the "
+            "primary result"
         )
     for key, rows in (("final", (t.followup, c.followup)), ("baseline", (t.baseline, c.baseline))):
         if all(m is not None and m.has_value for m in rows):
@@ -468,8 +473,8 @@ def _printed_results(t: ArmData, c: ArmData, r: float) -> tuple[dict[str, Any], 
             notes.append(
                 f"{pair}: follow-up values only (no baseline values or printed change): the "
                 "comparison of final values (difference, Student t, Hedges' g) ignores each "
-                "participant's baseline, so a baseline imbalance passes into it; "
-                "change-based results are not available"
+                "participant's baseline, so a baseline imbalance passes into it; it is the "
+                "primary result, and change-based results are not available"
             )
     return out, notes
 
@@ -492,11 +497,6 @@ def _comparison(
     used = next((a for a in _FALLBACK[analysis] if results[a] is not None), None)
     if used is None:
         return None
-    if used != analysis:
-        notes.append(
-            f"{t.arm} vs {c.arm}: the {analysis} analysis needs data the paper did not print; "
-            f"the {used} comparison is the primary result instead"
-        )
     for arm in (t, c):
         gap = arm.change_mismatch()
         if gap is not None:

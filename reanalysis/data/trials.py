@@ -353,7 +353,7 @@ def _level(x: dict[str, float], cells: dict[str, str], n: int, where: str) -> _L
         if any(c in x for c in columns)
     ]
     if len(forms) > 1 or (forms == ["a median"] and "mean" in x):
-        given = " and ".join(["a mean"] * ("mean" in x and "a median" in forms) + forms)
+        given = ", ".join(c for c in (*LEVEL_COLUMNS, *MEDIAN_COLUMNS) if c in x)
         raise ReanalysisError(
             f"{where}: expected one printed form of the value (mean with sd or se, mean with "
             f"ci_low and ci_high, or median with q1/q3 or min/max), got {given}"
