@@ -6,7 +6,9 @@ from the rows of a trial file. It also turns a spread printed as a confidence in
 a median summary into a mean and SD (:func:`converted`: the loader validates and records
 the printed form, the statistics live in :mod:`reanalysis.stats.printed`), and gathers an
 arm's data in whatever form the paper printed it (:class:`ArmData`): baseline and
-follow-up values, a change printed as such, and the arm's own pre–post correlation.
+follow-up values, a change printed as such, and the arm's own pre–post correlation; its
+change from baseline (:func:`within_arm`); and the pairs of arms to compare
+(:func:`arm_pairs`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ from dataclasses import dataclass, replace
 
 from reanalysis.data.trials import Measurement, Trial
 from reanalysis.errors import ReanalysisError
-from reanalysis.stats.effects import PrePost, change_score_sd, correlation_from_change_sd
+from reanalysis.stats.effects import (
+    ArmChange,
+    PrePost,
+    arm_change,
+    change_from_summary,
+    change_score_sd,
+    correlation_from_change_sd,
+)
 from reanalysis.stats.printed import mean_sd_from_median, sd_from_ci
 
 # Where an arm's own r comes from: its row's r column, or its printed change SD together
@@ -212,6 +221,86 @@ def _r_from_change_sd(trial: Trial, baseline: Measurement, followup: Measurement
             "strictly between -1 and 1"
         )
     return r
+
+
+@dataclass(frozen=True)
+class WithinArm:
+    """One arm's change from baseline to ``week`` in a trial file.
+
+    ``data`` is None unless both baseline and follow-up values are printed; ``change`` is
+    None for follow-up values only. ``r_source`` says where ``change.correlation`` came
+    from (the arm's own ``file``/``reported`` r, or the common r's source); None when the
+    change SD was printed and no r was used. ``summary`` is the arm as printed.
+    """
+
+    arm: str
+    role: str
+    n_assumed: bool
+    data: PrePost | None
+    change: ArmChange | None
+    summary: ArmData
+    r_source: str | None
+
+    @property
+    def n(self) -> int:
+        return self.summary.n
+
+
+def within_arm(summary: ArmData, r: float, r_source: str) -> WithinArm:
+    """The arm's change: from its two values with its own r (else ``r``), or as printed."""
+    own = summary.r is not None
+    used_r, used_source = (summary.r, summary.r_source) if own else (r, r_source)
+    if summary.prepost is not None:
+        change = arm_change(summary.prepost, used_r)
+    elif summary.mean_change is not None:
+        base = summary.baseline
+        baseline_mean = base.mean if base is not None else None
+        change = change_from_summary(
+            summary.n, summary.mean_change, summary.change_sd, baseline_mean
+        )
+        used_source = None
+    else:
+        change, used_source = None, None
+    return WithinArm(
+        summary.arm,
+        summary.role,
+        summary.n_assumed,
+        summary.prepost,
+        change,
+        summary,
+        used_source,
+    )
+
+
+def arm_pairs(arms: list[ArmData], treatment: str | None, control: str | None, outcome: str):
+    """(kind, first, second) for every comparison, or the one(s) naming the given arms."""
+    by_name = {a.arm: a for a in arms}
+    for name, label, roles in (
+        (treatment, "treatment", ("treatment",)),
+        (control, "control", ("treatment", "control")),
+    ):
+        allowed = [a.arm for a in arms if a.role in roles]
+        if name is not None and name not in allowed:
+            raise ReanalysisError(
+                f"{label} must name an arm with {outcome!r} data at this week "
+                f"({', '.join(allowed) or 'none'}), got {name!r}"
+            )
+    if treatment is not None and treatment == control:
+        raise ReanalysisError(f"treatment and control must be two arms, got {treatment!r} twice")
+    treatments = [a for a in arms if a.role == "treatment"]
+    pairs = [
+        ("treatment_vs_control", t, c) for t in treatments for c in arms if c.role == "control"
+    ]
+    pairs += [
+        ("treatment_vs_treatment", treatments[i], treatments[j])
+        for i in range(len(treatments))
+        for j in range(i + 1, len(treatments))
+    ]
+    if treatment is not None and control is not None:
+        second = by_name[control]
+        kind = "treatment_vs_control" if second.role == "control" else "treatment_vs_treatment"
+        return [(kind, by_name[treatment], second)]
+    return [p for p in pairs if treatment in (None, p[1].arm) and control in (None, p[2].arm)]
 
 
 def comparison_rows(

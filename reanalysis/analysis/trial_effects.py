@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reanalysis.analysis.arms import ArmData, arm_data
+from reanalysis.analysis.arms import ArmData, WithinArm, arm_data, arm_pairs, within_arm
 from reanalysis.analysis.plausible import correlation_for, plausible_for
 from reanalysis.data.settings import Settings
 from reanalysis.data.trials import Trial
@@ -44,15 +44,11 @@ from reanalysis.stats.correlation import (
 )
 from reanalysis.stats.effects import (
     AncovaResult,
-    ArmChange,
-    PrePost,
     StandardizedEffect,
     TTestResult,
     _check_correlation,
     ancova_from_summary,
-    arm_change,
     baseline_difference,
-    change_from_summary,
     difference_in_change,
     dppc2,
     final_value_difference,
@@ -140,29 +136,6 @@ def printed_p_verdict(fit: PrintedPCorrelation) -> str:
     if fit.consistent:
         return f"consistent: {admits}, which meets the plausible range {bounds}"
     return f"not consistent: {admits}, outside the plausible range {bounds}"
-
-
-@dataclass(frozen=True)
-class WithinArm:
-    """One arm's change from baseline to ``week`` in a trial file.
-
-    ``data`` is None unless both baseline and follow-up values are printed; ``change`` is
-    None for follow-up values only. ``r_source`` says where ``change.correlation`` came
-    from (the arm's own ``file``/``reported`` r, or the common r's source); None when the
-    change SD was printed and no r was used. ``summary`` is the arm as printed.
-    """
-
-    arm: str
-    role: str
-    n_assumed: bool
-    data: PrePost | None
-    change: ArmChange | None
-    summary: ArmData
-    r_source: str | None
-
-    @property
-    def n(self) -> int:
-        return self.summary.n
 
 
 @dataclass(frozen=True)
@@ -397,32 +370,6 @@ def _reported_fields(c: Comparison) -> dict:
     return record
 
 
-def _within(summary: ArmData, r: float, r_source: str) -> WithinArm:
-    """The arm's change: from its two values with its own r (else ``r``), or as printed."""
-    own = summary.r is not None
-    used_r, used_source = (summary.r, summary.r_source) if own else (r, r_source)
-    if summary.prepost is not None:
-        change = arm_change(summary.prepost, used_r)
-    elif summary.mean_change is not None:
-        base = summary.baseline
-        baseline_mean = base.mean if base is not None else None
-        change = change_from_summary(
-            summary.n, summary.mean_change, summary.change_sd, baseline_mean
-        )
-        used_source = None
-    else:
-        change, used_source = None, None
-    return WithinArm(
-        summary.arm,
-        summary.role,
-        summary.n_assumed,
-        summary.prepost,
-        change,
-        summary,
-        used_source,
-    )
-
-
 def _full_results(t: ArmData, c: ArmData, r: float) -> dict[str, Any]:
     """Every result from baseline and follow-up values of both arms, each arm with its r."""
     T, C = t.prepost, c.prepost
@@ -507,8 +454,8 @@ def _comparison(
     implied, printed_p, reported_p = reported
     return Comparison(
         kind=kind,
-        treatment=_within(t, r, r_source),
-        control=_within(c, r, r_source),
+        treatment=within_arm(t, r, r_source),
+        control=within_arm(c, r, r_source),
         r=r,
         r_source=r_source,
         analysis=used,
@@ -580,37 +527,6 @@ def _r_from_reported(
     return r, r_source, found, []
 
 
-def _pairs(arms: list[ArmData], treatment: str | None, control: str | None, outcome: str):
-    """(kind, first, second) for every comparison, or the one(s) naming the given arms."""
-    by_name = {a.arm: a for a in arms}
-    for name, label, roles in (
-        (treatment, "treatment", ("treatment",)),
-        (control, "control", ("treatment", "control")),
-    ):
-        allowed = [a.arm for a in arms if a.role in roles]
-        if name is not None and name not in allowed:
-            raise ReanalysisError(
-                f"{label} must name an arm with {outcome!r} data at this week "
-                f"({', '.join(allowed) or 'none'}), got {name!r}"
-            )
-    if treatment is not None and treatment == control:
-        raise ReanalysisError(f"treatment and control must be two arms, got {treatment!r} twice")
-    treatments = [a for a in arms if a.role == "treatment"]
-    pairs = [
-        ("treatment_vs_control", t, c) for t in treatments for c in arms if c.role == "control"
-    ]
-    pairs += [
-        ("treatment_vs_treatment", treatments[i], treatments[j])
-        for i in range(len(treatments))
-        for j in range(i + 1, len(treatments))
-    ]
-    if treatment is not None and control is not None:
-        second = by_name[control]
-        kind = "treatment_vs_control" if second.role == "control" else "treatment_vs_treatment"
-        return [(kind, by_name[treatment], second)]
-    return [p for p in pairs if treatment in (None, p[1].arm) and control in (None, p[2].arm)]
-
-
 def between_arm_effects(
     trial: Trial,
     outcome: str,
@@ -677,7 +593,7 @@ def between_arm_effects(
     if not trial.control_arms:
         notes.append("no control arm in the file: its values were not published")
 
-    pairs = _pairs(arms, treatment, control, outcome)
+    pairs = arm_pairs(arms, treatment, control, outcome)
     if reported is not None and not pairs:
         raise ReanalysisError(
             f"reported_p needs a between-arm comparison, and {outcome!r} has data for one arm only"
@@ -715,7 +631,9 @@ def between_arm_effects(
         r=base_r,
         r_source=r_source,
         plausible=plausible,
-        within=tuple(_within(a, base_r, r_source) for a in arms if kept is None or a.arm in kept),
+        within=tuple(
+            within_arm(a, base_r, r_source) for a in arms if kept is None or a.arm in kept
+        ),
         comparisons=tuple(comparisons),
         missing_controls=missing_controls,
         notes=tuple(notes),
