@@ -177,6 +177,9 @@ def test_data_table_names_each_conversion() -> None:
         if b.kind == "table"
     ]
     assert table.rows[0][4].startswith("median 6 [IQR 4, 10] (estimated from median and IQR: ")
+    # metafor's ?conv.fivenum row 8 is skewed (see R_MEDIAN): the table says so.
+    assert "warning: skewed" in table.rows[3][4] and "warning" not in table.rows[0][4]
+    assert rows[3]["sd"] == pytest.approx(R_MEDIAN["row 8"][1], rel=R_TOLERANCE)
 
 
 # --- bad input in a new column: one line naming file, line and column ----------------------

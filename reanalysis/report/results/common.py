@@ -17,6 +17,7 @@ from typing import Any
 
 from scipy import special
 
+from reanalysis.analysis.arms import converted
 from reanalysis.data.folder import STUDIES_FILE, Dataset
 from reanalysis.data.studies import Study
 from reanalysis.data.trials import Measurement, Trial
@@ -94,6 +95,7 @@ def manifest(dataset: Dataset, command: str) -> dict[str, Any]:
 
 
 def measurement_record(m: Measurement, trial: Trial, data_dir: Path) -> dict[str, Any]:
+    m = converted(m)  # a printed CI or median gives its mean and SD (and any warning)
     return {
         "study": m.study,
         "arm": m.arm,
@@ -110,6 +112,7 @@ def measurement_record(m: Measurement, trial: Trial, data_dir: Path) -> dict[str
         "spread_source": m.spread_source,
         "estimated": m.estimated,
         "conversion": m.conversion,
+        "warning": m.warning,
         "printed": m.printed,
         "note": m.note,
         "file": relative_name(trial.path, data_dir),

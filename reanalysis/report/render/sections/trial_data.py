@@ -18,13 +18,15 @@ _SPREAD_LABELS = {
 
 
 def _conversion(row: dict[str, Any]) -> str:
-    """How the row's printed spread was converted, e.g. `` (SD from SE)``; "" for an SD."""
+    """How the row's printed spread was converted, e.g. `` (SD from SE)``, with any warning
+    (e.g. skewed quantiles); "" for an SD."""
     source = row.get("spread_source", "se" if row["sd_from_se"] else "sd")
     if source not in _SPREAD_LABELS:
         return ""
     if source == "se":
         return f" ({_SPREAD_LABELS[source]})"
-    return f" ({_SPREAD_LABELS[source]}: {row['conversion']})"
+    warning = f"; warning: {row['warning']}" if row.get("warning") else ""
+    return f" ({_SPREAD_LABELS[source]}: {row['conversion']}{warning})"
 
 
 def blocks(results: dict[str, Any]) -> list[Block]:
