@@ -63,8 +63,15 @@ def provenance(rows: Iterable[Measurement], trial: Trial, data_dir: Path) -> dic
 
 
 def printed_mean_decimals(rows: Iterable[Measurement]) -> int:
-    """Decimals of the most precise printed mean: differences of means are shown to it."""
-    return max(checks.printed_decimals(m.printed_mean) for m in rows)
+    """Decimals of the most precise printed mean: differences of means are shown to it.
+
+    A row printing no mean counts with its median, CI end or mean change as printed.
+    """
+    texts = (
+        m.printed_mean or m.cell("median") or m.cell("ci_low") or m.cell("change_mean")
+        for m in rows
+    )
+    return max(checks.printed_decimals(text) for text in texts)
 
 
 def interval(ci: ConfidenceInterval) -> list[float]:
