@@ -2,20 +2,33 @@
 
 The trial layer over :mod:`reanalysis.stats.effects` and
 :mod:`reanalysis.stats.correlation`: :func:`between_arm_effects` reads a
-:class:`reanalysis.data.trials.Trial`, builds each arm with
-:func:`reanalysis.analysis.arms.prepost_from_rows`, takes r as given, implied by a
-reported p, or assumed from the outcome's plausible range
-(:mod:`reanalysis.analysis.plausible`), and returns every effect as frozen dataclasses
-with flat records for the report. :func:`correlation_verdict` words an implied
-correlation against its plausible range.
+:class:`reanalysis.data.trials.Trial`, gathers each arm as printed
+(:func:`reanalysis.analysis.arms.arm_data`: baseline and follow-up values, a change
+printed as such, the arm's own r), takes the common r as given, implied by a reported P,
+or from the settings (:mod:`reanalysis.analysis.plausible`), and returns every effect as
+frozen dataclasses with flat records for the report. :func:`correlation_verdict` and
+:func:`printed_p_verdict` word an implied correlation against its plausible range.
+
+Which comparisons a pair of arms allows depends on what was printed:
+
+* baseline and follow-up values of both arms: change scores (each arm's change SD from
+  its own r, else the common r), ANCOVA, final and baseline values, d_ppc2, SMCR, SMCC;
+* a change printed as such (mean change and its SD) in either arm: the change scores
+  are compared directly (:func:`~reanalysis.stats.effects.mean_difference`, SMCC), with
+  final and baseline values where printed; ANCOVA and d_ppc2 are not available;
+* follow-up values only: the final values (difference, Student t, Hedges' g), a note
+  stating that baseline is ignored, and every change-based field None.
+
+When the analysis asked for is not available the next one is primary (ANCOVA → change →
+final values) and a note says so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from reanalysis.analysis.arms import prepost_from_rows
+from reanalysis.analysis.arms import ArmData, WithinArm, arm_data, arm_pairs, within_arm
 from reanalysis.analysis.plausible import correlation_for, plausible_for
 from reanalysis.data.settings import Settings
 from reanalysis.data.trials import Trial
@@ -25,25 +38,43 @@ from reanalysis.stats.correlation import (
     Analysis,
     ImpliedCorrelation,
     PlausibleCorrelation,
+    PrintedPCorrelation,
+    correlation_for_printed_p,
     implied_correlation,
 )
 from reanalysis.stats.effects import (
     AncovaResult,
-    ArmChange,
-    PrePost,
     StandardizedEffect,
     TTestResult,
     _check_correlation,
     ancova_from_summary,
-    arm_change,
     baseline_difference,
     difference_in_change,
     dppc2,
     final_value_difference,
+    hedges_g,
     hedges_g_final,
+    mean_difference,
     smcc_difference,
+    smcc_from_change,
     smcr_difference,
 )
+from reanalysis.stats.printed import CorrelationSegment, PrintedP, parse_printed_p
+
+# The results of a comparison that depend on what was printed (None when not available).
+_RESULTS = (
+    "change",
+    "change_welch",
+    "ancova",
+    "final",
+    "baseline",
+    "dppc2",
+    "smcr_difference",
+    "smcc_difference",
+    "hedges_g_final",
+)
+# The primary analysis asked for, then what replaces it when the data do not allow it.
+_FALLBACK = {"ancova": ("ancova", "change", "final"), "change": ("change", "final")}
 
 
 def correlation_verdict(implied: ImpliedCorrelation) -> str:
@@ -77,15 +108,34 @@ def implied_p_record(implied: ImpliedCorrelation) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class WithinArm:
-    """One arm's change from baseline to ``week`` in a trial file."""
+def _segment_text(segment: CorrelationSegment) -> str:
+    """ "r from a to b", or a one-sided "r >= a" / "r <= b" where the set reaches ±1."""
+    low = segment.low_bound == "printed P"
+    high = segment.high_bound == "printed P"
+    if low and high:
+        return f"r from {segment.low:.3f} to {segment.high:.3f}"
+    if high:
+        return f"r <= {segment.high:.3f}"
+    return f"r >= {segment.low:.3f}" if low else "every r in (-1, 1)"
 
-    arm: str
-    role: str
-    n_assumed: bool
-    data: PrePost
-    change: ArmChange
+
+def printed_p_verdict(fit: PrintedPCorrelation) -> str:
+    """One sentence: the r a printed P admits, against the plausible range."""
+    text, analysis = fit.printed.text, fit.analysis
+    if not fit.interval.segments:
+        low, high = fit.attainable
+        return (
+            f"not consistent: no r in (-1, 1) gives a P that prints as {text!r} under the "
+            f"{analysis} analysis (attainable P {low:.3g} to {high:.3g})"
+        )
+    span = " or ".join(_segment_text(segment) for segment in fit.interval.segments)
+    admits = f"P printed as {text!r} admits {span} under the {analysis} analysis"
+    if fit.plausible is None:
+        return f"{admits}; no plausible range is recorded for this measurement"
+    bounds = f"[{fit.plausible.low:g}, {fit.plausible.high:g}]"
+    if fit.consistent:
+        return f"consistent: {admits}, which meets the plausible range {bounds}"
+    return f"not consistent: {admits}, outside the plausible range {bounds}"
 
 
 @dataclass(frozen=True)
@@ -93,9 +143,13 @@ class Comparison:
     """Every between-arm result for one pair of arms (first minus second).
 
     ``kind`` is ``treatment_vs_control`` or ``treatment_vs_treatment``. ``r`` is the
-    correlation used, ``r_source`` says where it came from (``given``, ``implied`` or
-    ``assumed``). ``final`` ignores baseline; ``baseline`` is the chance imbalance
-    between randomized arms.
+    common correlation, ``r_source`` where it came from (``given``, ``implied`` or the
+    settings' source); an arm with its own r uses it instead (see ``treatment.r_source``).
+    ``analysis`` is the primary analysis actually used (``change``, ``ancova`` or
+    ``final``). ``final`` ignores baseline; ``baseline`` is the chance imbalance between
+    randomized arms. A result the printed data do not allow is None. ``implied`` is the r
+    reproducing a reported P exactly, ``printed_p`` the r a printed P admits, and
+    ``reported_p`` the reported P as given (a float, or the parsed print).
     """
 
     kind: str
@@ -104,21 +158,24 @@ class Comparison:
     r: float
     r_source: str
     analysis: str
-    change: TTestResult
-    change_welch: TTestResult
-    ancova: AncovaResult
-    final: TTestResult
-    baseline: TTestResult
-    dppc2: StandardizedEffect
-    smcr_difference: StandardizedEffect
-    smcc_difference: StandardizedEffect
-    hedges_g_final: StandardizedEffect
+    change: TTestResult | None
+    change_welch: TTestResult | None
+    ancova: AncovaResult | None
+    final: TTestResult | None
+    baseline: TTestResult | None
+    dppc2: StandardizedEffect | None
+    smcr_difference: StandardizedEffect | None
+    smcc_difference: StandardizedEffect | None
+    hedges_g_final: StandardizedEffect | None
     implied: ImpliedCorrelation | None
+    printed_p: PrintedPCorrelation | None = None
+    reported_p: float | PrintedP | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def primary(self) -> TTestResult:
-        """The result of the chosen analysis (change-score t-test or ANCOVA)."""
-        return self.ancova if self.analysis == "ancova" else self.change
+        """The result of the analysis used (change-score t-test, ANCOVA or final values)."""
+        return getattr(self, self.analysis)
 
 
 @dataclass(frozen=True)
@@ -126,7 +183,8 @@ class TrialEffects:
     """Within-arm and between-arm effects for one outcome at one week of a trial file.
 
     ``notes`` says which comparisons could not be made and why (e.g. placebo values
-    not published).
+    not published). ``selected`` is the (treatment, control) a caller restricted the
+    comparisons to (either may be None), or None.
     """
 
     trial: str
@@ -142,10 +200,14 @@ class TrialEffects:
     comparisons: tuple[Comparison, ...]
     missing_controls: tuple[str, ...]
     notes: tuple[str, ...]
+    selected: tuple[str | None, str | None] | None = None
 
     def records(self) -> list[dict]:
         """Flat dicts: per treatment arm, its comparisons with control (or, when none can
-        be made, its within-arm results alone); then treatment-vs-treatment comparisons."""
+        be made, its within-arm results alone); then treatment-vs-treatment comparisons.
+        With a selected comparison, its records alone."""
+        if self.selected is not None and self.comparisons:
+            return [self._comparison_record(c) for c in self.comparisons]
         records = []
         control = self.missing_controls[0] if self.missing_controls else None
         for arm in (a for a in self.within if a.role == "treatment"):
@@ -165,7 +227,7 @@ class TrialEffects:
         ]
         return records
 
-    def _common(self, r: float, r_source: str) -> dict:
+    def _common(self, r: float | None, r_source: str | None) -> dict:
         return {
             "trial": self.trial,
             "study": self.study,
@@ -182,24 +244,31 @@ class TrialEffects:
     @staticmethod
     def _arm_fields(prefix: str, arm: WithinArm | None) -> dict:
         if arm is None:
-            keys = ("mean_change", "change_sd", "percent_change", "p_within")
+            keys = ("mean_change", "change_sd", "percent_change", "p_within", "r", "r_source")
             return {f"{prefix}_{key}": None for key in keys} | {f"n_{prefix}": None}
-        ci = arm.change.test.confidence_interval()
+        change, summary = arm.change, arm.summary
+        ci = change.test.confidence_interval() if change else None
+        baseline, followup = summary.baseline, summary.followup
         return {
-            f"n_{prefix}": arm.data.n,
+            f"n_{prefix}": arm.n,
             f"{prefix}_n_assumed": arm.n_assumed,
-            f"{prefix}_baseline_mean": arm.data.baseline_mean,
-            f"{prefix}_followup_mean": arm.data.followup_mean,
-            f"{prefix}_mean_change": arm.change.mean_change,
-            f"{prefix}_change_sd": arm.change.change_sd,
-            f"{prefix}_change_ci_low": ci.low,
-            f"{prefix}_change_ci_high": ci.high,
-            f"{prefix}_percent_change": arm.change.percent_change,
-            f"{prefix}_p_within": arm.change.test.pvalue,
+            f"{prefix}_baseline_mean": baseline.mean if baseline else None,
+            f"{prefix}_followup_mean": followup.mean,
+            f"{prefix}_mean_change": change.mean_change if change else None,
+            f"{prefix}_change_sd": change.change_sd if change else None,
+            f"{prefix}_change_ci_low": ci.low if ci else None,
+            f"{prefix}_change_ci_high": ci.high if ci else None,
+            f"{prefix}_percent_change": change.percent_change if change else None,
+            f"{prefix}_p_within": change.test.pvalue if change else None,
+            f"{prefix}_r": change.correlation if change else None,
+            f"{prefix}_r_source": arm.r_source,
+            f"{prefix}_change_printed": followup.change_mean is not None,
+            f"{prefix}_estimated": summary.estimated,
         }
 
     def _arm_only_record(self, arm: WithinArm, control: str | None) -> dict:
-        record = self._common(arm.change.correlation, self.r_source)
+        r = arm.change.correlation if arm.change else None
+        record = self._common(r, arm.r_source)
         record |= {"comparison": "within_arm_only", "treatment": arm.arm, "control": control}
         record |= self._arm_fields("treatment", arm) | self._arm_fields("control", None)
         for key in (
@@ -220,82 +289,242 @@ class TrialEffects:
     def _comparison_record(self, c: Comparison) -> dict:
         record = self._common(c.r, c.r_source)
         record |= {"comparison": c.kind, "treatment": c.treatment.arm, "control": c.control.arm}
+        record |= {"analysis": c.analysis}
         record |= self._arm_fields("treatment", c.treatment) | self._arm_fields(
             "control", c.control
         )
-        change_ci, ancova_ci = c.change.confidence_interval(), c.ancova.confidence_interval()
-        primary_ci = c.primary.confidence_interval()
+        record |= _t_fields(c.change, "md_change", "md_change_se", "md_change_ci", "p_change")
+        record["p_change_welch"] = _get(c.change_welch, "pvalue")
+        record |= _t_fields(c.ancova, "ancova_estimate", "ancova_se", "ancova_ci", "p_ancova")
+        record["ancova_slope"] = _get(c.ancova, "slope")
+        record |= _t_fields(c.primary, "estimate", "estimate_se", "estimate_ci", "p_value")
+        record["df"] = c.primary.df
         record |= {
-            "md_change": c.change.estimate,
-            "md_change_se": c.change.standard_error,
-            "md_change_ci_low": change_ci.low,
-            "md_change_ci_high": change_ci.high,
-            "p_change": c.change.pvalue,
-            "p_change_welch": c.change_welch.pvalue,
-            "ancova_estimate": c.ancova.estimate,
-            "ancova_se": c.ancova.standard_error,
-            "ancova_ci_low": ancova_ci.low,
-            "ancova_ci_high": ancova_ci.high,
-            "ancova_slope": c.ancova.slope,
-            "p_ancova": c.ancova.pvalue,
-            "estimate": c.primary.estimate,
-            "estimate_se": c.primary.standard_error,
-            "estimate_ci_low": primary_ci.low,
-            "estimate_ci_high": primary_ci.high,
-            "df": c.primary.df,
-            "p_value": c.primary.pvalue,
-            "final_difference_ignoring_baseline": c.final.estimate,
-            "p_final_ignoring_baseline": c.final.pvalue,
-            "baseline_difference": c.baseline.estimate,
-            "p_baseline": c.baseline.pvalue,
-            "dppc2": c.dppc2.estimate,
-            "dppc2_var": c.dppc2.variance,
-            "smcr_diff": c.smcr_difference.estimate,
-            "smcr_diff_var": c.smcr_difference.variance,
-            "smcc_diff": c.smcc_difference.estimate,
-            "smcc_diff_var": c.smcc_difference.variance,
-            "hedges_g_final": c.hedges_g_final.estimate,
-            "hedges_g_final_var": c.hedges_g_final.variance,
-            "notes": list(self.notes),
+            "final_difference_ignoring_baseline": _get(c.final, "estimate"),
+            "p_final_ignoring_baseline": _get(c.final, "pvalue"),
+            "baseline_difference": _get(c.baseline, "estimate"),
+            "p_baseline": _get(c.baseline, "pvalue"),
         }
-        if c.implied is not None:
-            record |= {
-                "implied_r": c.implied.correlation,
-                "implied_r_roots": list(c.implied.roots),
-                "reported_p": c.implied.target_value,
-                "verdict": correlation_verdict(c.implied),
-            }
-        return record
+        for key, effect in (
+            ("dppc2", c.dppc2),
+            ("smcr_diff", c.smcr_difference),
+            ("smcc_diff", c.smcc_difference),
+            ("hedges_g_final", c.hedges_g_final),
+        ):
+            record[key] = _get(effect, "estimate")
+            record[f"{key}_var"] = _get(effect, "variance")
+        record["notes"] = list(self.notes) + list(c.notes)
+        return record | _reported_fields(c)
+
+
+def _get(result: Any, attribute: str) -> Any:
+    return None if result is None else getattr(result, attribute)
+
+
+def _t_fields(result: TTestResult | None, estimate: str, se: str, ci: str, p: str) -> dict:
+    interval = result.confidence_interval() if result is not None else None
+    return {
+        estimate: _get(result, "estimate"),
+        se: _get(result, "standard_error"),
+        f"{ci}_low": _get(interval, "low"),
+        f"{ci}_high": _get(interval, "high"),
+        p: _get(result, "pvalue"),
+    }
+
+
+def _reported_fields(c: Comparison) -> dict:
+    """The reported P and the r it implies; the interval keys only for a printed P."""
+    reported = c.reported_p
+    if reported is None:
+        return {}
+    record: dict[str, Any] = {"implied_r_low": None, "implied_r_high": None}
+    if c.implied is not None:
+        record |= {
+            "implied_r": c.implied.correlation,
+            "implied_r_roots": list(c.implied.roots),
+            "reported_p": c.implied.target_value,
+            "verdict": correlation_verdict(c.implied),
+        }
+    if not isinstance(reported, PrintedP):
+        return {"reported_p": reported} | record
+    fit = c.printed_p
+    record |= {
+        "reported_p": reported.value,
+        "reported_p_printed": reported.text,
+        "reported_p_relation": reported.relation,
+        "reported_p_low": reported.interval[0],
+        "reported_p_high": reported.interval[1],
+        "reported_p_consistent": bool(reported.contains(c.primary.pvalue)),
+    }
+    if fit is not None:
+        record |= {
+            "implied_r": fit.correlation,
+            "implied_r_roots": list(fit.roots),
+            "implied_r_low": fit.low,
+            "implied_r_high": fit.high,
+            "implied_r_segments": [[s.low, s.high] for s in fit.interval.segments],
+            "attainable_p_low": fit.attainable[0],
+            "attainable_p_high": fit.attainable[1],
+            "verdict": printed_p_verdict(fit),
+        }
+    return record
+
+
+def _full_results(t: ArmData, c: ArmData, r: float) -> dict[str, Any]:
+    """Every result from baseline and follow-up values of both arms, each arm with its r."""
+    T, C = t.prepost, c.prepost
+    r_t = t.r if t.r is not None else r
+    # One common r keeps the one-r formulas; an arm's own r needs the per-arm forms.
+    per_arm = {} if t.r is None and c.r is None else {"r_control": c.r if c.r is not None else r}
+    return {
+        "change": difference_in_change(T, C, r_t, **per_arm),
+        "change_welch": difference_in_change(T, C, r_t, welch=True, **per_arm),
+        "ancova": ancova_from_summary(T, C, r_t, **per_arm),
+        "final": final_value_difference(T, C),
+        "baseline": baseline_difference(T, C),
+        "dppc2": dppc2(T, C, r_t, **per_arm),
+        "smcr_difference": smcr_difference(T, C, r_t, **per_arm),
+        "smcc_difference": smcc_difference(T, C, r_t, **per_arm),
+        "hedges_g_final": hedges_g_final(T, C),
+    }
+
+
+def _printed_results(t: ArmData, c: ArmData, r: float) -> tuple[dict[str, Any], list[str]]:
+    """What a pair allows when an arm lacks baseline or follow-up values: the changes as
+    printed, final and baseline values where printed; and notes saying what is missing."""
+    out: dict[str, Any] = dict.fromkeys(_RESULTS)
+    notes = []
+    pair = f"{t.arm} vs {c.arm}"
+    change_t, change_c = t.change_at(r), c.change_at(r)
+    if change_t is not None and change_c is not None:
+        out["change"] = mean_difference(*change_t, t.n, *change_c, c.n)
+        out["change_welch"] = mean_difference(*change_t, t.n, *change_c, c.n, welch=True)
+        g_t, g_c = smcc_from_change(*change_t, t.n), smcc_from_change(*change_c, c.n)
+        out["smcc_difference"] = StandardizedEffect(
+            g_t.estimate - g_c.estimate, g_t.variance + g_c.variance
+        )
+        notes.append(
+            f"{pair}: the changes from baseline as printed are compared (difference in mean "
+            "change, t-test on the printed change SDs, SMCC); ANCOVA, d_ppc2 and SMCR need "
+            "baseline and follow-up means and SDs of both arms, so the change scores are the "
+            "primary result"
+        )
+    for key, rows in (("final", (t.followup, c.followup)), ("baseline", (t.baseline, c.baseline))):
+        if all(m is not None and m.has_value for m in rows):
+            first, second = rows
+            out[key] = mean_difference(first.mean, first.sd, t.n, second.mean, second.sd, c.n)
+    if out["final"] is not None:
+        f_t, f_c = t.followup, c.followup
+        out["hedges_g_final"] = hedges_g(f_t.mean, f_t.sd, t.n, f_c.mean, f_c.sd, c.n)
+        if out["change"] is None:
+            notes.append(
+                f"{pair}: follow-up values only (no baseline values or printed change): the "
+                "comparison of final values (difference, Student t, Hedges' g) ignores each "
+                "participant's baseline, so a baseline imbalance passes into it; it is the "
+                "primary result, and change-based results are not available"
+            )
+    return out, notes
 
 
 def _comparison(
     kind: str,
-    treatment: WithinArm,
-    control: WithinArm,
+    t: ArmData,
+    c: ArmData,
     r: float,
     r_source: str,
     analysis: str,
-    implied: ImpliedCorrelation | None,
-) -> Comparison:
-    t, c = treatment.data, control.data
+    reported: tuple[ImpliedCorrelation | None, PrintedPCorrelation | None, Any] = (None,) * 3,
+) -> Comparison | None:
+    """The pair's results; None when the printed data allow no comparison at all."""
+    notes = []
+    if t.prepost is not None and c.prepost is not None:
+        results = _full_results(t, c, r)
+    else:
+        results, notes = _printed_results(t, c, r)
+    used = next((a for a in _FALLBACK[analysis] if results[a] is not None), None)
+    if used is None:
+        return None
+    for arm in (t, c):
+        gap = arm.change_mismatch()
+        if gap is not None:
+            notes.append(
+                f"{arm.arm}: the printed mean change differs from follow-up minus baseline "
+                f"means by {gap:.3g}, more than the printed rounding; the means are used"
+            )
+    implied, printed_p, reported_p = reported
     return Comparison(
         kind=kind,
-        treatment=replace(treatment, change=arm_change(t, r)),
-        control=replace(control, change=arm_change(c, r)),
+        treatment=within_arm(t, r, r_source),
+        control=within_arm(c, r, r_source),
         r=r,
         r_source=r_source,
-        analysis=analysis,
-        change=difference_in_change(t, c, r),
-        change_welch=difference_in_change(t, c, r, welch=True),
-        ancova=ancova_from_summary(t, c, r),
-        final=final_value_difference(t, c),
-        baseline=baseline_difference(t, c),
-        dppc2=dppc2(t, c, r),
-        smcr_difference=smcr_difference(t, c, r),
-        smcc_difference=smcc_difference(t, c, r),
-        hedges_g_final=hedges_g_final(t, c),
+        analysis=used,
+        **results,
         implied=implied,
+        printed_p=printed_p,
+        reported_p=reported_p,
+        notes=tuple(notes),
     )
+
+
+def _reported(reported_p: float | str | PrintedP) -> float | PrintedP:
+    """A reported P as given: a float is exact; text is read as printed."""
+    if isinstance(reported_p, PrintedP):
+        return reported_p
+    if isinstance(reported_p, str):
+        return parse_printed_p(reported_p)
+    if isinstance(reported_p, bool) or not isinstance(reported_p, int | float):
+        raise ReanalysisError(
+            f"reported_p must be a number, a printed P such as '0.0014' or '<0.001', or a "
+            f"PrintedP, got {reported_p!r}"
+        )
+    return float(reported_p)
+
+
+def _r_from_reported(
+    t: ArmData,
+    c: ArmData,
+    reported: float | PrintedP,
+    analysis: str,
+    plausible: PlausibleCorrelation | None,
+    r: float,
+    r_source: str,
+) -> tuple[float, str, tuple, list[str]]:
+    """The pair's r from a reported P: (r, its source, (implied, printed fit, reported), notes).
+
+    A float is matched exactly (:func:`implied_correlation`); a printed P gives the r
+    interval its rounding admits (:func:`correlation_for_printed_p`) and the r nearest it.
+    A bound or NS gives no single r: the common r is kept. Where P does not depend on the
+    common r (changes as printed, follow-up only, or both arms with their own r) nothing
+    is implied and the P is only compared with the recomputed one.
+    """
+    if t.prepost is None or c.prepost is None or (t.r is not None and c.r is not None):
+        why = (
+            "both arms have their own r"
+            if t.prepost is not None and c.prepost is not None
+            else "the comparison uses values or changes as printed"
+        )
+        note = (
+            f"{t.arm} vs {c.arm}: the reported P does not depend on the common r ({why}); "
+            "it is compared with the recomputed P, not used to imply r"
+        )
+        return r, r_source, (None, None, reported), [note]
+    own = {"treatment_r": t.r, "control_r": c.r, "plausible": plausible, "analysis": analysis}
+    if not isinstance(reported, PrintedP):
+        implied = implied_correlation(t.prepost, c.prepost, reported_p=reported, **own)
+        return implied.correlation, "implied", (implied, None, reported), []
+    fit = correlation_for_printed_p(t.prepost, c.prepost, reported, **own)
+    exact = fit.exact if fit.exact is not None and fit.exact.roots else None
+    found = (exact, fit, reported)
+    if fit.correlation is not None:
+        return fit.correlation, "implied", found, []
+    if reported.relation == "=" and fit.exact is not None:
+        low, high = fit.attainable
+        raise ReanalysisError(
+            f"no correlation in (-1, 1) gives a P that prints as {reported.text!r} under the "
+            f"{analysis} analysis of {t.arm} vs {c.arm}; attainable P {low:.3g} to {high:.3g}"
+        )
+    return r, r_source, found, []
 
 
 def between_arm_effects(
@@ -304,25 +533,33 @@ def between_arm_effects(
     week: float | None = None,
     *,
     r: float | None = None,
-    reported_p: float | None = None,
+    reported_p: float | str | PrintedP | None = None,
     analysis: Analysis = "change",
     study: str | None = None,
     settings: Settings | None = None,
+    treatment: str | None = None,
+    control: str | None = None,
 ) -> TrialEffects:
     """All effects for ``outcome`` at ``week`` (default: the last follow-up) of a trial.
 
     Each treatment arm is compared with each control arm that has data, and treatment
-    arms with each other (e.g. two doses). Arms with data get within-arm paired
-    results. Give ``r`` (used for every comparison), or ``reported_p`` (each comparison
-    takes the r that reproduces it, see :func:`implied_correlation`), or neither: then
-    r is the one ``settings`` (``analysis.toml``) gives: its ``r``, else the midpoint of
-    its ``r_range``, else the documented default 0.5, each labelled with its source.
-    n is taken from the follow-up row (the analysed completers).
+    arms with each other (e.g. two doses); ``treatment`` and/or ``control`` restrict the
+    comparisons to those arms (``control`` may name a second treatment arm). Arms with
+    data get within-arm paired results. Give ``r`` (the common r), or ``reported_p`` (the
+    comparison takes the r that reproduces it; a float is exact, text such as "0.0014",
+    "<0.001" or "NS" is read as printed, see :func:`correlation_for_printed_p`), or
+    neither: then r is the one ``settings`` (``analysis.toml``) gives: its ``r``, else the
+    midpoint of its ``r_range``, else the documented default 0.5, each labelled with its
+    source. A reported P belongs to one comparison: with several, name it with
+    ``treatment`` and ``control``. An arm's own r (its ``r`` column, or its printed change
+    SD with its baseline and follow-up SDs) overrides the common r for that arm
+    everywhere. n is taken from the follow-up row (the analysed completers).
     """
     if r is not None and reported_p is not None:
         raise ReanalysisError("give r or reported_p, not both")
     if analysis not in ANALYSES:
         raise ReanalysisError(f"analysis must be one of {', '.join(ANALYSES)}, got {analysis!r}")
+    reported = None if reported_p is None else _reported(reported_p)
     chosen = trial.study_for(outcome, study)
     weeks = trial.followup_weeks(outcome, chosen)
     if not weeks:
@@ -340,25 +577,14 @@ def between_arm_effects(
     else:
         base_r, r_source = correlation_for(settings, outcome)
 
-    within, notes, unit = [], [], ""
+    arms, notes, unit = [], [], ""
     for arm in trial.arms_reporting(outcome, chosen):
-        series = {m.week: m for m in trial.series(outcome, arm, chosen)}
-        if week not in series:
+        if week not in {m.week for m in trial.series(outcome, arm, chosen)}:
             notes.append(f"{arm}: no row at week {week:g}")
             continue
-        base, end = series[0.0], series[week]
-        unit = end.unit
-        data = prepost_from_rows(base, end)
-        within.append(
-            WithinArm(
-                arm, end.role, base.n_assumed or end.n_assumed, data, arm_change(data, base_r)
-            )
-        )
-    treatments = [a for a in within if a.role == "treatment"]
-    controls = [a for a in within if a.role == "control"]
-    missing_controls = tuple(
-        arm for arm in trial.control_arms if arm not in {a.arm for a in controls}
-    )
+        arms.append(arm_data(trial, outcome, arm, week, chosen))
+        unit = arms[-1].followup.unit
+    missing_controls = tuple(arm for arm in trial.control_arms if arm not in {a.arm for a in arms})
     for arm in missing_controls:
         notes.append(
             f"{arm}: no {outcome} values in the file (not published); "
@@ -367,28 +593,34 @@ def between_arm_effects(
     if not trial.control_arms:
         notes.append("no control arm in the file: its values were not published")
 
-    pairs = [("treatment_vs_control", t, c) for t in treatments for c in controls]
-    pairs += [
-        ("treatment_vs_treatment", treatments[i], treatments[j])
-        for i in range(len(treatments))
-        for j in range(i + 1, len(treatments))
-    ]
-    if reported_p is not None and not pairs:
+    pairs = arm_pairs(arms, treatment, control, outcome)
+    if reported is not None and not pairs:
         raise ReanalysisError(
             f"reported_p needs a between-arm comparison, and {outcome!r} has data for one arm only"
         )
+    if reported is not None and len(pairs) > 1:
+        names = "; ".join(f"{a.arm} vs {b.arm}" for _, a, b in pairs)
+        raise ReanalysisError(
+            f"reported_p belongs to one comparison, and {outcome!r} has {len(pairs)} ({names}); "
+            "name it with treatment and control"
+        )
     comparisons = []
     for kind, t, c in pairs:
-        implied, pair_r, pair_source = None, base_r, r_source
-        if reported_p is not None:
-            implied = implied_correlation(
-                t.data, c.data, reported_p=reported_p, analysis=analysis, plausible=plausible
+        pair_r, pair_source, found = base_r, r_source, (None, None, None)
+        if reported is not None:
+            pair_r, pair_source, found, more = _r_from_reported(
+                t, c, reported, analysis, plausible, base_r, r_source
             )
-            pair_r, pair_source = implied.correlation, "implied"
-        comparisons.append(_comparison(kind, t, c, pair_r, pair_source, analysis, implied))
-    if reported_p is not None and len(comparisons) == 1:
+            notes += more
+        comparison = _comparison(kind, t, c, pair_r, pair_source, analysis, found)
+        if comparison is None:
+            notes.append(f"{t.arm} vs {c.arm}: no comparison: the arms print no common form")
+            continue
+        comparisons.append(comparison)
+    if len(comparisons) == 1 and comparisons[0].r_source == "implied":
         base_r, r_source = comparisons[0].r, "implied"
-        within = [replace(a, change=arm_change(a.data, base_r)) for a in within]
+    selected = None if treatment is None and control is None else (treatment, control)
+    kept = {a.arm for _, t, c in pairs for a in (t, c)} if selected else None
     return TrialEffects(
         trial=trial.name,
         study=chosen,
@@ -399,8 +631,11 @@ def between_arm_effects(
         r=base_r,
         r_source=r_source,
         plausible=plausible,
-        within=tuple(within),
+        within=tuple(
+            within_arm(a, base_r, r_source) for a in arms if kept is None or a.arm in kept
+        ),
         comparisons=tuple(comparisons),
         missing_controls=missing_controls,
         notes=tuple(notes),
+        selected=selected,
     )

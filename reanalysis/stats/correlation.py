@@ -3,9 +3,12 @@
 Papers rarely print the within-person correlation between baseline and follow-up, yet
 every analysis of change depends on it (:mod:`reanalysis.stats.effects`). This module
 scans r (:func:`correlation_grid`), recovers the r that reproduces a reported p, t or CI
-(:func:`implied_correlation`), and shows how p and the implied r move across splits of a
-known total n (:func:`split_sensitivity`). Results are numbers and status codes; wording
-them is the analysis layer's job (:func:`reanalysis.analysis.trial_effects.correlation_verdict`).
+(:func:`implied_correlation`) or the interval of r a printed, rounded P admits
+(:func:`correlation_for_printed_p`), and shows how p and the implied r move across splits
+of a known total n (:func:`split_sensitivity`). An arm whose own r is known (from its
+printed change SD, a supplement or IPD) keeps it while the other arm's r is sought.
+Results are numbers and status codes; wording them is the analysis layer's job
+(:func:`reanalysis.analysis.trial_effects.correlation_verdict`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from reanalysis.stats.effects import (
     TTestResult,
     _ancova_moments,
     _change_moments,
+    _check_correlation,
     _check_standard_error,
     _Moments,
     _two_sided_p,
@@ -33,6 +37,12 @@ from reanalysis.stats.effects import (
     dppc2,
     smcc_difference,
     smcr_difference,
+)
+from reanalysis.stats.printed import (
+    CorrelationInterval,
+    PrintedP,
+    correlation_interval,
+    parse_printed_p,
 )
 
 Analysis = Literal["change", "ancova"]
@@ -198,15 +208,45 @@ def _between_arm_test(
 
 
 def _between_arm_moments(
-    treatment: PrePost, control: PrePost, r: np.ndarray, analysis: str, welch: bool
+    treatment: PrePost,
+    control: PrePost,
+    r: np.ndarray,
+    analysis: str,
+    welch: bool,
+    treatment_r: float | None = None,
+    control_r: float | None = None,
 ) -> _Moments:
-    """(estimate, SE, df) of the between-arm test at every r of a checked array."""
-    if analysis == "change":
-        moments = _change_moments(treatment, control, r, welch)
+    """(estimate, SE, df) of the between-arm test at every r of a checked array.
+
+    An arm with its own ``treatment_r``/``control_r`` keeps it; the other takes each r.
+    """
+    if treatment_r is None and control_r is None:
+        r_t, r_c = r, None
     else:
-        moments = _ancova_moments(treatment, control, r)[:3]
+        r_t = r if treatment_r is None else np.asarray(treatment_r)
+        r_c = r if control_r is None else np.asarray(control_r)
+    if analysis == "change":
+        moments = _change_moments(treatment, control, r_t, welch, r_c)
+    else:
+        moments = _ancova_moments(treatment, control, r_t, r_c)[:3]
     _check_standard_error(moments[1])
     return moments
+
+
+def _fixed_correlations(
+    treatment_r: float | None, control_r: float | None
+) -> tuple[float | None, float | None]:
+    """Checks the arms' own r: each in (−1, 1), and at most one of them (else nothing is left
+    to imply)."""
+    if treatment_r is not None and control_r is not None:
+        raise ReanalysisError(
+            "treatment_r and control_r are both given: both arms have their own r, so no r "
+            "is left to imply from a reported result"
+        )
+    return (
+        None if treatment_r is None else _check_correlation(treatment_r, "treatment_r"),
+        None if control_r is None else _check_correlation(control_r, "control_r"),
+    )
 
 
 def implied_correlation(
@@ -219,6 +259,8 @@ def implied_correlation(
     analysis: Analysis = "change",
     welch: bool = False,
     plausible: PlausibleCorrelation | None = None,
+    treatment_r: float | None = None,
+    control_r: float | None = None,
 ) -> ImpliedCorrelation:
     """The r in (−1, 1) at which the between-arm test reproduces a reported result.
 
@@ -231,17 +273,20 @@ def implied_correlation(
     The scan evaluates all 2001 points in one vectorized call of the formulas that
     :func:`difference_in_change` and :func:`ancova_from_summary` use; brentq evaluates
     the same formulas at single points. ``reported_p`` must be at least 2.2e-308.
-    ``plausible`` supplies the range for the verdict.
+    ``plausible`` supplies the range for the verdict. ``treatment_r`` or ``control_r``
+    (at most one) is an arm's own known r: that arm keeps it and the r sought is the
+    other arm's.
     """
     given = [x is not None for x in (reported_p, reported_t, reported_ci)]
     if sum(given) != 1:
         raise ReanalysisError("give exactly one of reported_p, reported_t and reported_ci")
     _check_analysis(analysis)
+    fixed = _fixed_correlations(treatment_r, control_r)
 
     # Each quantity takes an array of r: the whole scan is one vectorized call, and
     # brentq evaluates the same function at a single r.
     def moments(r: np.ndarray) -> _Moments:
-        return _between_arm_moments(treatment, control, r, analysis, welch)
+        return _between_arm_moments(treatment, control, r, analysis, welch, *fixed)
 
     if reported_p is not None:
         if not (math.isfinite(reported_p) and 0 < reported_p < 1):
@@ -312,6 +357,142 @@ def implied_correlation(
         attainable=(float(attained.min()), float(attained.max())),
         plausible=plausible,
     )
+
+
+@dataclass(frozen=True)
+class PrintedPCorrelation:
+    """The correlations whose exact P prints as a reported, rounded P.
+
+    ``interval`` holds the r in (−1, 1) whose P lies in the printed P's interval (e.g.
+    "0.005" admits [0.0045, 0.0055)); ``exact`` the :class:`ImpliedCorrelation` of the
+    printed value itself ("=" only; its roots give exactly that P); ``correlation`` the r
+    to use: the root (as :attr:`ImpliedCorrelation.correlation` chooses among several),
+    else, when no r gives
+    the printed value exactly but some r print as it, the r in the interval whose P is
+    nearest the printed value (on the log scale); None for a bound ("<", ">") or NS, which
+    admit a range and no point. ``attainable`` is the range of P over the r scanned.
+    """
+
+    printed: PrintedP
+    analysis: str
+    interval: CorrelationInterval
+    exact: ImpliedCorrelation | None
+    correlation: float | None
+    attainable: tuple[float, float]
+    plausible: PlausibleCorrelation | None
+
+    @property
+    def roots(self) -> tuple[float, ...]:
+        """The r giving exactly the printed value (empty for a bound, NS or no such r)."""
+        return () if self.exact is None else self.exact.roots
+
+    @property
+    def low(self) -> float | None:
+        """The lowest r admitted, or None when the set reaches r = −1 (a one-sided bound)."""
+        bounded = self.interval.low_bound == "printed P"
+        return self.interval.low if bounded else None
+
+    @property
+    def high(self) -> float | None:
+        """The highest r admitted, or None when the set reaches r = 1 (a one-sided bound)."""
+        bounded = self.interval.high_bound == "printed P"
+        return self.interval.high if bounded else None
+
+    @property
+    def consistent(self) -> bool | None:
+        """True when some admitted r lies in the plausible range; None without a range."""
+        if self.plausible is None:
+            return None
+        low, high = self.plausible.low, self.plausible.high
+        return any(s.low <= high and s.high >= low for s in self.interval.segments)
+
+
+def correlation_for_printed_p(
+    treatment: PrePost,
+    control: PrePost,
+    printed: PrintedP | str,
+    *,
+    analysis: Analysis = "change",
+    welch: bool = False,
+    plausible: PlausibleCorrelation | None = None,
+    treatment_r: float | None = None,
+    control_r: float | None = None,
+) -> PrintedPCorrelation:
+    """The r whose exact between-arm P is consistent with a P as printed.
+
+    ``printed`` is a :class:`~reanalysis.stats.printed.PrintedP` or its text ("0.0014",
+    "<0.001", "NS"; :func:`~reanalysis.stats.printed.parse_printed_p`). The exact p(r) of
+    the change-score t-test or ANCOVA (the formulas of :func:`implied_correlation`) is
+    inverted over its rounding interval or bound by
+    :func:`~reanalysis.stats.printed.correlation_interval` (a 2001-point scan refined by
+    brentq). ANCOVA p(r) is not monotone, so a printed "0.005" can be attainable (some r
+    give P in [0.0045, 0.0055)) although no r gives exactly 0.005.
+    """
+    if isinstance(printed, str):
+        printed = parse_printed_p(printed)
+    _check_analysis(analysis)
+    fixed = _fixed_correlations(treatment_r, control_r)
+
+    def p_of_r(r: np.ndarray) -> np.ndarray:
+        estimate, se, df = _between_arm_moments(treatment, control, r, analysis, welch, *fixed)
+        return _two_sided_p(estimate / se, df)
+
+    found = correlation_interval(p_of_r, printed, -1 + _R_EDGE, 1 - _R_EDGE, _R_SCAN_POINTS)
+    scanned = p_of_r(np.linspace(-1 + _R_EDGE, 1 - _R_EDGE, _R_SCAN_POINTS))
+    exact, chosen = None, None
+    value = printed.value
+    if printed.relation == "=" and value is not None and _SMALLEST_P <= value < 1:
+        exact = implied_correlation(
+            treatment,
+            control,
+            reported_p=value,
+            analysis=analysis,
+            welch=welch,
+            plausible=plausible,
+            treatment_r=treatment_r,
+            control_r=control_r,
+        )
+        if exact.roots:
+            chosen = exact.correlation
+        elif found.segments:
+            chosen = _nearest_p(p_of_r, found, value)
+    return PrintedPCorrelation(
+        printed=printed,
+        analysis=analysis,
+        interval=found,
+        exact=exact,
+        correlation=chosen,
+        attainable=(float(scanned.min()), float(scanned.max())),
+        plausible=plausible,
+    )
+
+
+def _nearest_p(p_of_r, found: CorrelationInterval, target: float) -> float:
+    """The r in the admitted segments whose P is nearest ``target`` on the log scale.
+
+    Each segment is scanned at 201 points and the best cell refined by bounded Brent
+    minimisation of |log p(r) − log target| (xatol 1e-12).
+    """
+    goal = math.log(target)
+
+    def gap(r: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            return np.abs(np.log(p_of_r(np.atleast_1d(r))) - goal)
+
+    best = (math.inf, math.nan)
+    for segment in found.segments:
+        grid = np.linspace(segment.low, segment.high, 201)
+        i = int(np.argmin(gap(grid)))
+        low, high = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+        refined = optimize.minimize_scalar(
+            lambda r: float(gap(r)[0]),
+            bounds=(low, high),
+            method="bounded",
+            options={"xatol": 1e-12},
+        )
+        for distance, r in ((float(gap(grid[i])[0]), float(grid[i])), (refined.fun, refined.x)):
+            best = min(best, (float(distance), float(r)))
+    return best[1]
 
 
 def split_sensitivity(

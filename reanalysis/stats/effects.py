@@ -117,14 +117,16 @@ class AncovaResult(TTestResult):
 class ArmChange:
     """Within-arm change from baseline for an assumed correlation ``correlation``.
 
-    ``test`` is the paired t-test of mean change = 0 (df = n − 1).
+    ``test`` is the paired t-test of mean change = 0 (df = n − 1). For a change printed
+    as such (:func:`change_from_summary`), ``correlation`` is None unless known, and
+    ``percent_change`` is None without a baseline mean.
     """
 
     n: int
-    correlation: float
+    correlation: float | None
     mean_change: float
     change_sd: float
-    percent_change: float
+    percent_change: float | None
     test: TTestResult
 
 
@@ -155,6 +157,17 @@ def _check_correlation(r: float, name: str = "r") -> float:
     if not (math.isfinite(r) and -1 < r < 1):
         raise ReanalysisError(f"{name} must lie strictly between -1 and 1, got {r!r}")
     return float(r)
+
+
+def _check_arm_summary(mean: float, sd: float, n: int, names: tuple[str, str, str]) -> None:
+    """One arm's (mean, SD, n) as plain numbers: finite mean, SD > 0, n a whole number >= 2."""
+    mean_name, sd_name, n_name = names
+    if not math.isfinite(mean):
+        raise ReanalysisError(f"{mean_name} must be finite, got {mean!r}")
+    if not (math.isfinite(sd) and sd > 0):
+        raise ReanalysisError(f"{sd_name} must be a positive finite number, got {sd!r}")
+    if isinstance(n, bool) or int(n) != n or n < 2:
+        raise ReanalysisError(f"{n_name} must be a whole number >= 2, got {n!r}")
 
 
 def _check_level(confidence_level: float) -> None:
@@ -242,13 +255,31 @@ def arm_change(arm: PrePost, r: float) -> ArmChange:
     if arm.baseline_mean == 0:
         raise ReanalysisError("baseline_mean must be non-zero to express a percent change")
     sd = change_score_sd(arm.baseline_sd, arm.followup_sd, r)
-    test = _t_result(arm.mean_change, sd / math.sqrt(arm.n), arm.n - 1)
+    return change_from_summary(arm.n, arm.mean_change, sd, arm.baseline_mean, float(r))
+
+
+def change_from_summary(
+    n: int,
+    mean_change: float,
+    change_sd: float,
+    baseline_mean: float | None = None,
+    correlation: float | None = None,
+) -> ArmChange:
+    """One arm's change from its printed summary: mean change, SD of the change and n.
+
+    Paired t = mean change / (SD_change/√n) on n − 1 df (Student 1908). Percent change
+    100·change/baseline mean when a non-zero ``baseline_mean`` is given, else None;
+    ``correlation`` is recorded as given (None when the printed change SD was used alone).
+    """
+    _check_arm_summary(mean_change, change_sd, n, ("mean_change", "change_sd", "n"))
+    test = _t_result(mean_change, change_sd / math.sqrt(n), n - 1)
+    percent = None if not baseline_mean else 100 * mean_change / baseline_mean
     return ArmChange(
-        n=arm.n,
-        correlation=float(r),
-        mean_change=arm.mean_change,
-        change_sd=sd,
-        percent_change=100 * arm.mean_change / arm.baseline_mean,
+        n=n,
+        correlation=correlation,
+        mean_change=mean_change,
+        change_sd=change_sd,
+        percent_change=percent,
         test=test,
     )
 
@@ -280,25 +311,60 @@ def _two_sample(
     return _t_result(*_two_sample_moments(estimate, sd1, n1, sd2, n2, welch))
 
 
-def _change_moments(treatment: PrePost, control: PrePost, r: np.ndarray, welch: bool) -> _Moments:
+def _change_moments(
+    treatment: PrePost,
+    control: PrePost,
+    r: np.ndarray,
+    welch: bool,
+    r_control: np.ndarray | None = None,
+) -> _Moments:
     sd_t = _change_sd(treatment.baseline_sd, treatment.followup_sd, r)
-    sd_c = _change_sd(control.baseline_sd, control.followup_sd, r)
+    sd_c = _change_sd(
+        control.baseline_sd, control.followup_sd, r if r_control is None else r_control
+    )
     estimate = treatment.mean_change - control.mean_change
     return _two_sample_moments(estimate, sd_t, treatment.n, sd_c, control.n, welch)
 
 
 def difference_in_change(
-    treatment: PrePost, control: PrePost, r: float, welch: bool = False
+    treatment: PrePost,
+    control: PrePost,
+    r: float,
+    welch: bool = False,
+    r_control: float | None = None,
 ) -> TTestResult:
     """Difference in mean change (treatment − control) and its two-sample t-test.
 
-    Each arm's change SD comes from :func:`change_score_sd` with the same ``r``. The
+    Each arm's change SD comes from :func:`change_score_sd` with ``r``, or with the
+    control arm's own ``r_control`` when given (``r`` is then the treatment arm's). The
     default is Student's equal-variance t on the change scores, df = n1 + n2 − 2; with
     ``welch=True`` Welch's t with Satterthwaite df (Welch 1947). Assumes independent
     arms and normally distributed changes.
     """
     r = _check_correlation(r)
-    return _t_result(*_change_moments(treatment, control, np.asarray(r), welch))
+    r_c = None if r_control is None else np.asarray(_check_correlation(r_control, "r_control"))
+    return _t_result(*_change_moments(treatment, control, np.asarray(r), welch, r_c))
+
+
+def mean_difference(
+    mean1: float,
+    sd1: float,
+    n1: int,
+    mean2: float,
+    sd2: float,
+    n2: int,
+    welch: bool = False,
+) -> TTestResult:
+    """Difference in means (first − second) of two independent groups, and its t-test.
+
+    The summary-data entry point (statsmodels' ``effectsize_smd`` order): Student's
+    pooled-variance t on n1 + n2 − 2 df, or Welch's t with Satterthwaite df
+    (``welch=True``; Welch 1947). Used for final values and for change scores printed as
+    such (mean change and its SD per arm).
+    """
+    _check_arm_summary(mean1, sd1, n1, ("mean1", "sd1", "n1"))
+    _check_arm_summary(mean2, sd2, n2, ("mean2", "sd2", "n2"))
+    return _two_sample(mean1 - mean2, sd1, n1, sd2, n2, welch)
 
 
 def final_value_difference(
@@ -336,21 +402,28 @@ def baseline_difference(treatment: PrePost, control: PrePost, welch: bool = Fals
     )
 
 
-def ancova_from_summary(treatment: PrePost, control: PrePost, r: float) -> AncovaResult:
+def ancova_from_summary(
+    treatment: PrePost, control: PrePost, r: float, r_control: float | None = None
+) -> AncovaResult:
     """ANCOVA of follow-up on arm and baseline, computed exactly from summary statistics.
 
     With the pooled within-arm sums of squares and products
-    Sxx = Σ(nᵢ−1)·SD_pre,ᵢ², Sxy = Σ(nᵢ−1)·r·SD_pre,ᵢ·SD_post,ᵢ, Syy = Σ(nᵢ−1)·SD_post,ᵢ²,
+    Sxx = Σ(nᵢ−1)·SD_pre,ᵢ², Sxy = Σ(nᵢ−1)·rᵢ·SD_pre,ᵢ·SD_post,ᵢ, Syy = Σ(nᵢ−1)·SD_post,ᵢ²,
     the common slope is b = Sxy/Sxx and the adjusted difference is
     (ȳ_T − ȳ_C) − b·(x̄_T − x̄_C). Its variance is
     s²·(1/n_T + 1/n_C + (x̄_T − x̄_C)²/Sxx) with s² = (Syy − Sxy²/Sxx)/(n_T + n_C − 3)
     (one-way ANCOVA with a common slope, e.g. Snedecor & Cochran, Statistical Methods,
     analysis of covariance; the summary-data form of Papadimitropoulou et al. 2019,
     Res Synth Methods 10:178–190). The last term
-    is the baseline-imbalance term. Assumes the same r and a common slope in both arms.
+    is the baseline-imbalance term. rᵢ is ``r`` in both arms, or ``r`` in the treatment
+    arm and ``r_control`` in the control arm: each arm's within-arm sum of products is
+    (nᵢ−1)·rᵢ·SD_pre,ᵢ·SD_post,ᵢ whatever the other arm's r, so two different r's enter
+    Sxy exactly as pooled within-group regression does with individual data (Snedecor &
+    Cochran, analysis of covariance). The model still assumes a common slope b.
     """
     r = _check_correlation(r)
-    fit = _ancova_moments(treatment, control, np.asarray(r))
+    r_c = None if r_control is None else np.asarray(_check_correlation(r_control, "r_control"))
+    fit = _ancova_moments(treatment, control, np.asarray(r), r_c)
     base = _t_result(fit.estimate, fit.standard_error, fit.df)
     return AncovaResult(
         estimate=base.estimate,
@@ -375,15 +448,17 @@ class _AncovaMoments(NamedTuple):
     baseline_difference: float
 
 
-def _ancova_moments(treatment: PrePost, control: PrePost, r: np.ndarray) -> _AncovaMoments:
+def _ancova_moments(
+    treatment: PrePost, control: PrePost, r: np.ndarray, r_control: np.ndarray | None = None
+) -> _AncovaMoments:
     """:func:`ancova_from_summary` for an array of already checked r (one formula for both)."""
     n_t, n_c = treatment.n, control.n
     sxx = (n_t - 1) * treatment.baseline_sd**2 + (n_c - 1) * control.baseline_sd**2
     syy = (n_t - 1) * treatment.followup_sd**2 + (n_c - 1) * control.followup_sd**2
-    sxy = r * (
-        (n_t - 1) * treatment.baseline_sd * treatment.followup_sd
-        + (n_c - 1) * control.baseline_sd * control.followup_sd
-    )
+    cross_t = (n_t - 1) * treatment.baseline_sd * treatment.followup_sd
+    cross_c = (n_c - 1) * control.baseline_sd * control.followup_sd
+    # One r: r·(both cross products), as before; two r's: each arm's own (see above).
+    sxy = r * (cross_t + cross_c) if r_control is None else r * cross_t + r_control * cross_c
     slope = sxy / sxx
     df = n_t + n_c - 3
     residual_variance = (syy - sxy**2 / sxx) / df
@@ -485,7 +560,9 @@ def _pooled_sd(sd1: float, n1: int, sd2: float, n2: int) -> float:
     return math.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / (n1 + n2 - 2))
 
 
-def dppc2(treatment: PrePost, control: PrePost, r: float) -> StandardizedEffect:
+def dppc2(
+    treatment: PrePost, control: PrePost, r: float, r_control: float | None = None
+) -> StandardizedEffect:
     """Morris (2008) d_ppc2: difference in mean change over the pooled baseline SD.
 
     d_ppc2 = c_P·[(M_post,T − M_pre,T) − (M_post,C − M_pre,C)] / SD_pre (Morris 2008,
@@ -496,6 +573,12 @@ def dppc2(treatment: PrePost, control: PrePost, r: float) -> StandardizedEffect:
     σ² = 2·c_P²·(1−ρ)·((n_T+n_C)/(n_T·n_C))·((n_T+n_C−2)/(n_T+n_C−4))·
     (1 + δ²/(2(1−ρ)(n_T+n_C)/(n_T·n_C))) − δ².
     Assumes a common pre–post correlation ρ = ``r`` and equal pre and post SDs.
+
+    With the control arm's own ``r_control`` (``r`` is then the treatment arm's), the
+    factor 2(1−ρ)(n_T+n_C)/(n_T·n_C) = 2(1−ρ)(1/n_T + 1/n_C), the variance of the
+    difference in change over σ², becomes 2[(1−ρ_T)/n_T + (1−ρ_C)/n_C]: each arm's
+    change has variance 2σ²(1−ρᵢ) under equal pre and post SDs. This extension is ours;
+    Morris (2008) treats a common ρ only. It equals eq. 25 when ρ_T = ρ_C.
     """
     r = _check_correlation(r)
     n_t, n_c = treatment.n, control.n
@@ -505,7 +588,11 @@ def dppc2(treatment: PrePost, control: PrePost, r: float) -> StandardizedEffect:
     c = small_sample_correction(df)
     sd_pre = _pooled_sd(treatment.baseline_sd, n_t, control.baseline_sd, n_c)
     estimate = c * (treatment.mean_change - control.mean_change) / sd_pre
-    k = 2 * (1 - r) * (n_t + n_c) / (n_t * n_c)
+    if r_control is None:
+        k = 2 * (1 - r) * (n_t + n_c) / (n_t * n_c)  # Morris 2008, eq. 25
+    else:
+        r_c = _check_correlation(r_control, "r_control")
+        k = 2 * ((1 - r) / n_t + (1 - r_c) / n_c)  # eq. 25 with each arm's own ρ (see above)
     variance = c**2 * k * (df / (df - 2)) * (1 + estimate**2 / k) - estimate**2
     return StandardizedEffect(estimate, variance)
 
@@ -531,22 +618,40 @@ def smcc(arm: PrePost, r: float) -> StandardizedEffect:
     metafor's ``escalc(measure="SMCC")``).
     """
     sd = change_score_sd(arm.baseline_sd, arm.followup_sd, r)
-    g = small_sample_correction(arm.n - 1) * arm.mean_change / sd
-    return StandardizedEffect(g, 1 / arm.n + g**2 / (2 * arm.n))
+    return smcc_from_change(arm.mean_change, sd, arm.n)
 
 
-def smcr_difference(treatment: PrePost, control: PrePost, r: float) -> StandardizedEffect:
+def smcc_from_change(mean_change: float, change_sd: float, n: int) -> StandardizedEffect:
+    """SMCC from a printed mean change and SD of the change (no r needed).
+
+    g = J(n−1)·mean change/SD_change, variance 1/n + g²/(2n) (Gibbons, Hedeker & Davis
+    1993; metafor's ``escalc(measure="SMCC")``).
+    """
+    _check_arm_summary(mean_change, change_sd, n, ("mean_change", "change_sd", "n"))
+    g = small_sample_correction(n - 1) * mean_change / change_sd
+    return StandardizedEffect(g, 1 / n + g**2 / (2 * n))
+
+
+def smcr_difference(
+    treatment: PrePost, control: PrePost, r: float, r_control: float | None = None
+) -> StandardizedEffect:
     """Difference of per-arm SMCR values, g_T − g_C, variances summed (independent arms).
 
     Becker 1988; Morris 2008, eq. 4 (d_ppc1) when each arm uses its own baseline SD.
+    ``r_control``: the control arm's own r (``r`` is then the treatment arm's).
     """
-    t, c = smcr(treatment, r), smcr(control, r)
+    t, c = smcr(treatment, r), smcr(control, r if r_control is None else r_control)
     return StandardizedEffect(t.estimate - c.estimate, t.variance + c.variance)
 
 
-def smcc_difference(treatment: PrePost, control: PrePost, r: float) -> StandardizedEffect:
-    """Difference of per-arm SMCC values, variances summed (independent arms)."""
-    t, c = smcc(treatment, r), smcc(control, r)
+def smcc_difference(
+    treatment: PrePost, control: PrePost, r: float, r_control: float | None = None
+) -> StandardizedEffect:
+    """Difference of per-arm SMCC values, variances summed (independent arms).
+
+    ``r_control``: the control arm's own r (``r`` is then the treatment arm's).
+    """
+    t, c = smcc(treatment, r), smcc(control, r if r_control is None else r_control)
     return StandardizedEffect(t.estimate - c.estimate, t.variance + c.variance)
 
 
@@ -557,11 +662,27 @@ def hedges_g_final(treatment: PrePost, control: PrePost) -> StandardizedEffect:
     6:107–128); variance 1/n_T + 1/n_C + g²/(2(n_T+n_C)) (Hedges & Olkin 1985, ch. 5;
     metafor's ``escalc(measure="SMD")``).
     """
-    n_t, n_c = treatment.n, control.n
-    sd = _pooled_sd(treatment.followup_sd, n_t, control.followup_sd, n_c)
-    g = (
-        small_sample_correction(n_t + n_c - 2)
-        * (treatment.followup_mean - control.followup_mean)
-        / sd
+    return hedges_g(
+        treatment.followup_mean,
+        treatment.followup_sd,
+        treatment.n,
+        control.followup_mean,
+        control.followup_sd,
+        control.n,
     )
-    return StandardizedEffect(g, 1 / n_t + 1 / n_c + g**2 / (2 * (n_t + n_c)))
+
+
+def hedges_g(
+    mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int
+) -> StandardizedEffect:
+    """Hedges' g of two independent groups (first − second) from their means, SDs and n.
+
+    g = J(n1+n2−2)·(M1 − M2)/SD_pooled (Hedges 1981, J Educ Stat 6:107–128); variance
+    1/n1 + 1/n2 + g²/(2(n1+n2)) (Hedges & Olkin 1985, ch. 5; metafor's
+    ``escalc(measure="SMD")``).
+    """
+    _check_arm_summary(mean1, sd1, n1, ("mean1", "sd1", "n1"))
+    _check_arm_summary(mean2, sd2, n2, ("mean2", "sd2", "n2"))
+    sd = _pooled_sd(sd1, n1, sd2, n2)
+    g = small_sample_correction(n1 + n2 - 2) * (mean1 - mean2) / sd
+    return StandardizedEffect(g, 1 / n1 + 1 / n2 + g**2 / (2 * (n1 + n2)))

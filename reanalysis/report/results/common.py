@@ -17,6 +17,7 @@ from typing import Any
 
 from scipy import special
 
+from reanalysis.analysis.arms import converted
 from reanalysis.data.folder import STUDIES_FILE, Dataset
 from reanalysis.data.studies import Study
 from reanalysis.data.trials import Measurement, Trial
@@ -63,8 +64,15 @@ def provenance(rows: Iterable[Measurement], trial: Trial, data_dir: Path) -> dic
 
 
 def printed_mean_decimals(rows: Iterable[Measurement]) -> int:
-    """Decimals of the most precise printed mean: differences of means are shown to it."""
-    return max(checks.printed_decimals(m.printed_mean) for m in rows)
+    """Decimals of the most precise printed mean: differences of means are shown to it.
+
+    A row printing no mean counts with its median, CI end or mean change as printed.
+    """
+    texts = (
+        m.printed_mean or m.cell("median") or m.cell("ci_low") or m.cell("change_mean")
+        for m in rows
+    )
+    return max(checks.printed_decimals(text) for text in texts)
 
 
 def interval(ci: ConfidenceInterval) -> list[float]:
@@ -95,6 +103,7 @@ def manifest(dataset: Dataset, command: str) -> dict[str, Any]:
 
 
 def measurement_record(m: Measurement, trial: Trial, data_dir: Path) -> dict[str, Any]:
+    m = converted(m)  # a printed CI or median gives its mean and SD (and any warning)
     return {
         "study": m.study,
         "arm": m.arm,
@@ -108,6 +117,10 @@ def measurement_record(m: Measurement, trial: Trial, data_dir: Path) -> dict[str
         "mean": m.mean,
         "sd": m.sd,
         "sd_from_se": m.sd_from_se,
+        "spread_source": m.spread_source,
+        "estimated": m.estimated,
+        "conversion": m.conversion,
+        "warning": m.warning,
         "printed": m.printed,
         "note": m.note,
         "file": relative_name(trial.path, data_dir),

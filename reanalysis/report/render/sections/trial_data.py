@@ -6,6 +6,28 @@ from typing import Any
 
 from reanalysis.report.render.blocks import Block
 
+# How each printed spread other than an SD became one, in the table's words; a CI or a
+# median also shows the row's ``conversion`` (the method and its citation).
+_SPREAD_LABELS = {
+    "se": "SD from SE",
+    "ci": "SD from CI",
+    "median_iqr": "estimated from median and IQR",
+    "median_range": "estimated from median and range",
+    "median_iqr_range": "estimated from median, IQR and range",
+}
+
+
+def _conversion(row: dict[str, Any]) -> str:
+    """How the row's printed spread was converted, e.g. `` (SD from SE)``, with any warning
+    (e.g. skewed quantiles); "" for an SD."""
+    source = row.get("spread_source", "se" if row["sd_from_se"] else "sd")
+    if source not in _SPREAD_LABELS:
+        return ""
+    if source == "se":
+        return f" ({_SPREAD_LABELS[source]})"
+    warning = f"; warning: {row['warning']}" if row.get("warning") else ""
+    return f" ({_SPREAD_LABELS[source]}: {row['conversion']}{warning})"
+
 
 def blocks(results: dict[str, Any]) -> list[Block]:
     """Per trial file: its rows as printed, and the before–after figure."""
@@ -18,7 +40,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 r["arm"],
                 r["outcome"],
                 r["timepoint"],
-                r["printed"] + (" (SD from SE)" if r["sd_from_se"] else ""),
+                r["printed"] + _conversion(r),
                 r["unit"],
                 f"{r['n']}{' (assumed)' if r['n_assumed'] else ''}",
                 str(r["row"]),
@@ -35,7 +57,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                     "arm",
                     "outcome",
                     "timepoint",
-                    "mean ± SD",
+                    "as printed (mean ± SD unless stated)",
                     "unit",
                     "n",
                     "line",
