@@ -75,7 +75,15 @@ def _between_arm_study_effects(
     section 23.3.4); means and SDs are unchanged.
     """
     effects = between_arm_effects(trial, outcome, week, r=r, study=study)
-    pairs = [c for c in effects.comparisons if c.kind == "treatment_vs_control"]
+    # A comparison needs both arms' baseline and follow-up means and SDs to be pooled here;
+    # change-only and follow-up-only arms are left out (the effects table shows them).
+    pairs = [
+        c
+        for c in effects.comparisons
+        if c.kind == "treatment_vs_control"
+        and c.treatment.data is not None
+        and c.control.data is not None
+    ]
     sharing = {c.control.arm: sum(p.control.arm == c.control.arm for p in pairs) for c in pairs}
     found = []
     for c in pairs:

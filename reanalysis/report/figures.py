@@ -130,7 +130,8 @@ def before_after(results: dict[str, Any], trial_name: str, png: bool = False) ->
     re-centred on each arm's baseline.
     """
     trial = results["trials"][trial_name]
-    rows = trial["rows"]
+    # Rows printed as change scores only have no mean ± SD at a visit to draw.
+    rows = [r for r in trial["rows"] if r["mean"] is not None and r["sd"] is not None]
     primary = trial_name if trial_name in trial["studies"] else trial["studies"][0]
     outcomes = [o for o in trial["outcomes"] if any(r["outcome"] == o for r in rows)]
     panels = []
@@ -607,7 +608,14 @@ def threshold_shares(results: dict[str, Any], outcome: str, png: bool = False) -
 
 
 def trial_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    return [FigureTask("before_after", (name,)) for name in sorted(results["trials"])]
+    """One before/after figure per trial file that has a mean ± SD at some visit."""
+    return [
+        FigureTask("before_after", (name,))
+        for name in sorted(results["trials"])
+        if any(
+            r["mean"] is not None and r["sd"] is not None for r in results["trials"][name]["rows"]
+        )
+    ]
 
 
 # Figures in report order: each planner lists the figures its data supports.

@@ -57,14 +57,17 @@ def fmt(value: float | None, digits: int = 3) -> str:
     return f"{value:.0f}" if "e+" in text else text.removesuffix(".")
 
 
-def fmt_p(p: float) -> str:
-    """P-values: three decimals, two significant digits below 0.01, '< 0.0001' below that."""
+def fmt_p(p: float | None) -> str:
+    """P-values: three decimals, two significant digits below 0.01, '< 0.0001' below that;
+    '—' where there is none (e.g. no baseline printed)."""
+    if p is None:
+        return "—"
     return "< 0.0001" if p < 0.0001 else f"{p:.2g}" if p < 0.01 else f"{p:.3f}"
 
 
-def fmt_fixed(value: float, decimals: int) -> str:
-    """A mean or a difference of means, to the decimals the source printed."""
-    return f"{value:.{decimals}f}"
+def fmt_fixed(value: float | None, decimals: int) -> str:
+    """A mean or a difference of means, to the decimals the source printed ('—' if none)."""
+    return "—" if value is None else f"{value:.{decimals}f}"
 
 
 def fmt_mean(record: dict[str, Any], key: str, precision: dict[str, Any] | None = None) -> str:
@@ -84,7 +87,7 @@ def fmt_ci(low: float, high: float, digits: int = 3) -> str:
 
 def fmt_ci_of(record: dict[str, Any], prefix: str) -> str:
     """The interval stored as ``{prefix}_ci_low`` and ``{prefix}_ci_high`` in ``record``."""
-    return fmt_ci(record[f"{prefix}_ci_low"], record[f"{prefix}_ci_high"])
+    return fmt_ci(record.get(f"{prefix}_ci_low"), record.get(f"{prefix}_ci_high"))
 
 
 def data_lines(record: dict[str, Any]) -> str:

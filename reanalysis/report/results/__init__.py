@@ -13,10 +13,12 @@ reported results to set against the data; no ``claims.toml``, no audit.
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from reanalysis.analysis import claims
+from reanalysis.analysis.arms import converted_trial
 from reanalysis.analysis.claims.coverage import article_coverage
 from reanalysis.report.results.audit import article_table, consistency_records, threshold_records
 from reanalysis.report.results.common import (
@@ -57,7 +59,11 @@ def build_results(
 
 def _build(data_dir: Path, command: str, config: Path | None) -> dict[str, Any]:
     # One read of the folder: trial CSVs and the optional TOML files serve every section.
-    audit_data = claims.load_audit_data(data_dir, config)
+    loaded = claims.load_audit_data(data_dir, config)
+    # Printed CIs and medians become means and SDs once, here, for every section.
+    audit_data = replace(
+        loaded, trials={name: converted_trial(t) for name, t in loaded.trials.items()}
+    )
     dataset = audit_data
     failed: list[dict[str, Any]] = []
     reanalyses = _computed(reported_reanalyses(dataset), "reported P", failed)
@@ -103,7 +109,7 @@ def _build(data_dir: Path, command: str, config: Path | None) -> dict[str, Any]:
     }
     results["verdict_table"] = verdict_table(results["audit"])
     results["summary_of_findings"] = summary_of_findings(
-        audit_data, headlines, results["bayes"], results["synthesis"]
+        audit_data, effects, results["bayes"], results["synthesis"]
     )
     return normalize(results)
 

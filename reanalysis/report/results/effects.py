@@ -346,7 +346,9 @@ def headline_comparisons(
         key = (e["trial"], e["study"], e["outcome"])
         last_week[key] = max(last_week.get(key, e["week"]), e["week"])
     for e in effects:
-        if e["comparison"] != "treatment_vs_control":
+        # Power, Bayes and the r sensitivity need both arms' baseline and follow-up means
+        # and SDs; change-only and follow-up-only comparisons stay in the effects table.
+        if e["comparison"] != "treatment_vs_control" or e.get("dppc2") is None:
             continue
         key = (e["trial"], e["study"], e["outcome"], e["treatment"], e["control"])
         if key in covered or e["week"] != last_week[key[:3]]:

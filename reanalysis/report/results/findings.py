@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reanalysis.analysis import trial_effects
 from reanalysis.analysis.certainty import rate_certainty
 from reanalysis.analysis.claims import AuditData
-from reanalysis.report.results.common import interval
 
 # Verdicts listed first in the opening table: what a reviewer must act on.
 _ORDER = (
@@ -85,63 +83,81 @@ def _sentence(direction: str | None, estimate: float, ci: list[float], unit: str
     return f"{better.capitalize()} is better: {span} favours {favours}."
 
 
+def _last_comparisons(effects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Treatment-vs-control records at each trial's last follow-up of the outcome."""
+    last: dict[tuple, float] = {}
+    for e in effects:
+        key = (e["trial"], e["study"], e["outcome"])
+        last[key] = max(last.get(key, e["week"]), e["week"])
+    return [
+        e
+        for e in effects
+        if e["comparison"] == "treatment_vs_control"
+        and e["week"] == last[(e["trial"], e["study"], e["outcome"])]
+        and e.get("estimate") is not None
+    ]
+
+
 def summary_of_findings(
     data: AuditData,
-    headlines: list[dict[str, Any]],
+    effects: list[dict[str, Any]],
     bayes: list[dict[str, Any]],
     synthesis: dict[str, Any],
 ) -> list[dict[str, Any]]:
-    """One row per headline comparison, with its certainty and the downgrades' reasons."""
-    thresholds = {b["id"]: b["threshold"] for b in bayes}
+    """One row per treatment-vs-control comparison at its last follow-up, with its
+    certainty and the downgrades' reasons. The effect is the record's primary analysis
+    (change from baseline; the printed change scores; or final values when nothing else
+    was printed) at the r the record states."""
+    thresholds = {(b["trial"], b["outcome"], *b["arms"]): b["threshold"] for b in bayes}
     pooled = {b["outcome"]: b for b in synthesis["between_arms"] if b.get("poolable")}
     rows = []
-    for h in headlines:
-        trial = data.trials[h["trial"]]
-        effects = trial_effects.between_arm_effects(
-            trial, h["outcome"], h["week"], r=h["r"], study=h["study"]
-        )
-        pair = next(c for c in effects.comparisons if [c.treatment.arm, c.control.arm] == h["arms"])
-        ci = interval(pair.change.confidence_interval())
-        study = data.studies.get(h["study"])
-        settings = data.settings.outcome(h["outcome"])
-        between = pooled.get(h["outcome"])
+    for e in _last_comparisons(effects):
+        arms = [e["treatment"], e["control"]]
+        ci = [e["estimate_ci_low"], e["estimate_ci_high"]]
+        study = data.studies.get(e["study"])
+        settings = data.settings.outcome(e["outcome"])
+        between = pooled.get(e["outcome"])
+        mid = thresholds.get((e["trial"], e["outcome"], *arms))
+        if mid is None:
+            mid = settings.minimal_important_difference
+        participants = e["n_treatment"] + e["n_control"]
+        n_assumed = bool(e.get("treatment_n_assumed") or e.get("control_n_assumed"))
         certainty = rate_certainty(
             randomized=study.meta.randomized if study else None,
             completed=study.meta.completed if study else None,
-            n_assumed=h["n_assumed"],
-            baseline_difference=pair.baseline.estimate,
-            estimate=pair.change.estimate,
+            n_assumed=n_assumed,
+            baseline_difference=e.get("baseline_difference"),
+            estimate=e["estimate"],
             ci=(ci[0], ci[1]),
-            minimal_important_difference=thresholds.get(h["id"]),
-            participants=pair.treatment.data.n + pair.control.data.n,
-            indirect=_indirect(data, h["study"]),
+            minimal_important_difference=mid,
+            participants=participants,
+            indirect=_indirect(data, e["study"]),
             i2=between["i2"] if between else None,
             trials=between["k"] if between else 1,
         )
         rows.append(
             {
-                "id": h["id"],
-                "outcome": h["outcome"],
+                "trial": e["trial"],
+                "outcome": e["outcome"],
                 "label": settings.label,
-                "unit": h["unit"],
-                "study": h["study"],
-                "arms": h["arms"],
-                "participants": pair.treatment.data.n + pair.control.data.n,
-                "n_assumed": h["n_assumed"],
-                "r": h["r"],
-                "r_source": h["r_source"],
-                "estimate": pair.change.estimate,
+                "unit": e["unit"],
+                "study": e["study"],
+                "arms": arms,
+                "week": e["week"],
+                "participants": participants,
+                "n_assumed": n_assumed,
+                "analysis": e["analysis"],
+                "r": e["r"],
+                "r_source": e["r_source"],
+                "estimate": e["estimate"],
                 "ci": ci,
-                "pvalue": pair.change.pvalue,
-                "test": "Student's t on change from baseline (equal variances)",
-                "minimal_important_difference": thresholds.get(h["id"]),
-                "reading": _sentence(
-                    settings.direction, pair.change.estimate, ci, h["unit"], h["arms"]
-                ),
+                "pvalue": e["p_value"],
+                "minimal_important_difference": mid,
+                "reading": _sentence(settings.direction, e["estimate"], ci, e["unit"], arms),
                 "certainty": certainty.to_dict(),
-                "file": h["file"],
-                "rows": h["rows"],
-                "sources": h["sources"],
+                "file": e["file"],
+                "rows": e["rows"],
+                "sources": e["sources"],
             }
         )
     return rows
