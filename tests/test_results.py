@@ -265,5 +265,5 @@ def test_one_r_per_headline_result(results: dict) -> None:
     assert effect["r"] == r
     assert next(p for p in results["power"] if p["id"] == headline["id"])["r"] == r
     assert next(b for b in results["bayes"] if b["id"] == headline["id"])["implied_r"] == r
-    finding = next(f for f in results["summary_of_findings"] if f["id"] == headline["id"])
+    finding = next(f for f in results["summary_of_findings"] if f["outcome"] == "pa_spine_bmd")
     assert finding["r"] == r
