@@ -21,7 +21,7 @@ from reanalysis.data.folder import STUDIES_FILE, Dataset
 from reanalysis.data.studies import Study
 from reanalysis.data.trials import Measurement, Trial
 from reanalysis.stats import checks
-from reanalysis.stats.effects import ConfidenceInterval
+from reanalysis.stats.protocol import ConfidenceInterval
 
 SIGNIFICANT_DIGITS = 12
 MANIFEST_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "msgspec")
