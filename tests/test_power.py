@@ -393,7 +393,8 @@ def test_trial_power_analysis_bad_correlation() -> None:
 
 def run_json(capsys, *argv: str) -> dict:
     assert main(["power", *argv, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    (record,) = json.loads(capsys.readouterr().out)  # always a list of records
+    return record
 
 
 def test_cli_answers_the_three_questions(capsys) -> None:

@@ -13,7 +13,7 @@ correlation against its plausible range.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reanalysis.analysis.arms import prepost_from_rows
 from reanalysis.analysis.plausible import correlation_for, plausible_for
@@ -44,6 +44,10 @@ from reanalysis.stats.effects import (
     smcc_difference,
     smcr_difference,
 )
+from reanalysis.stats.protocol import check_alternative, plain, short
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def correlation_verdict(implied: ImpliedCorrelation) -> str:
@@ -75,6 +79,15 @@ def implied_p_record(implied: ImpliedCorrelation) -> dict[str, Any]:
         "attainable_p_low": implied.attainable[0],
         "attainable_p_high": implied.attainable[1],
     }
+
+
+# (confidence level, alternative) of the intervals and p-values in a record.
+_Test = tuple[float, str]
+
+
+def _under(result: TTestResult, test: _Test) -> TTestResult:
+    """``result`` tested against the record's alternative (unchanged when two-sided)."""
+    return result if test[1] == "two-sided" else result.with_alternative(test[1])
 
 
 @dataclass(frozen=True)
@@ -121,7 +134,7 @@ class Comparison:
         return self.ancova if self.analysis == "ancova" else self.change
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class TrialEffects:
     """Within-arm and between-arm effects for one outcome at one week of a trial file.
 
@@ -143,9 +156,15 @@ class TrialEffects:
     missing_controls: tuple[str, ...]
     notes: tuple[str, ...]
 
-    def records(self) -> list[dict]:
+    def records(self, confidence_level: float = 0.95, alternative: str = "two-sided") -> list[dict]:
         """Flat dicts: per treatment arm, its comparisons with control (or, when none can
-        be made, its within-arm results alone); then treatment-vs-treatment comparisons."""
+        be made, its within-arm results alone); then treatment-vs-treatment comparisons.
+
+        Intervals are at ``confidence_level``; every t-test's p-value and interval follow
+        ``alternative`` (see :meth:`reanalysis.stats.estimates.TTestResult.with_alternative`);
+        the standardized effects keep their two-sided normal-theory intervals.
+        """
+        test = (confidence_level, check_alternative(alternative))
         records = []
         control = self.missing_controls[0] if self.missing_controls else None
         for arm in (a for a in self.within if a.role == "treatment"):
@@ -155,17 +174,45 @@ class TrialEffects:
                 if c.kind == "treatment_vs_control" and c.treatment.arm == arm.arm
             ]
             if against_control:
-                records += [self._comparison_record(c) for c in against_control]
+                records += [self._comparison_record(c, test) for c in against_control]
             else:
-                records.append(self._arm_only_record(arm, control))
+                records.append(self._arm_only_record(arm, control, test))
         records += [
-            self._comparison_record(c)
+            self._comparison_record(c, test)
             for c in self.comparisons
             if c.kind == "treatment_vs_treatment"
         ]
         return records
 
-    def _common(self, r: float, r_source: str) -> dict:
+    def to_dict(self, confidence_level: float = 0.95, alternative: str = "two-sided") -> dict:
+        """The trial-level result as JSON-ready values: its :meth:`records` under ``records``."""
+        records = self.records(confidence_level, alternative)
+        return plain({"trial": self.trial, "outcome": self.outcome, "records": records})
+
+    def to_frame(
+        self, confidence_level: float = 0.95, alternative: str = "two-sided"
+    ) -> pd.DataFrame:
+        """One tidy row per comparison (:meth:`records`); lists become ``; ``-joined text."""
+        import pandas as pd
+
+        rows = [
+            {k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in rec.items()}
+            for rec in plain(self.records(confidence_level, alternative))
+        ]
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return (
+            f"TrialEffects(trial={self.trial!r}, outcome={self.outcome!r}, "
+            f"week={short(self.week)}, r={short(self.r)}, r_source={self.r_source!r}, "
+            f"comparisons={len(self.comparisons)})"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_frame().to_html(index=False, float_format=lambda x: f"{x:.4g}")
+
+    def _common(self, r: float, r_source: str, test: _Test) -> dict:
+        level, alternative = test
         return {
             "trial": self.trial,
             "study": self.study,
@@ -177,14 +224,17 @@ class TrialEffects:
             "r_source": r_source,
             "plausible_r_low": self.plausible.low if self.plausible else None,
             "plausible_r_high": self.plausible.high if self.plausible else None,
+            "confidence_level": level,
+            "alternative": alternative,
         }
 
     @staticmethod
-    def _arm_fields(prefix: str, arm: WithinArm | None) -> dict:
+    def _arm_fields(prefix: str, arm: WithinArm | None, test: _Test) -> dict:
         if arm is None:
             keys = ("mean_change", "change_sd", "percent_change", "p_within")
             return {f"{prefix}_{key}": None for key in keys} | {f"n_{prefix}": None}
-        ci = arm.change.test.confidence_interval()
+        paired = _under(arm.change.test, test)
+        ci = paired.confidence_interval(test[0])
         return {
             f"n_{prefix}": arm.data.n,
             f"{prefix}_n_assumed": arm.n_assumed,
@@ -195,13 +245,14 @@ class TrialEffects:
             f"{prefix}_change_ci_low": ci.low,
             f"{prefix}_change_ci_high": ci.high,
             f"{prefix}_percent_change": arm.change.percent_change,
-            f"{prefix}_p_within": arm.change.test.pvalue,
+            f"{prefix}_p_within": paired.pvalue,
         }
 
-    def _arm_only_record(self, arm: WithinArm, control: str | None) -> dict:
-        record = self._common(arm.change.correlation, self.r_source)
+    def _arm_only_record(self, arm: WithinArm, control: str | None, test: _Test) -> dict:
+        record = self._common(arm.change.correlation, self.r_source, test)
         record |= {"comparison": "within_arm_only", "treatment": arm.arm, "control": control}
-        record |= self._arm_fields("treatment", arm) | self._arm_fields("control", None)
+        record |= self._arm_fields("treatment", arm, test)
+        record |= self._arm_fields("control", None, test)
         for key in (
             "md_change",
             "md_change_se",
@@ -217,37 +268,39 @@ class TrialEffects:
         record["notes"] = list(self.notes)
         return record
 
-    def _comparison_record(self, c: Comparison) -> dict:
-        record = self._common(c.r, c.r_source)
+    def _comparison_record(self, c: Comparison, test: _Test) -> dict:
+        record = self._common(c.r, c.r_source, test)
         record |= {"comparison": c.kind, "treatment": c.treatment.arm, "control": c.control.arm}
-        record |= self._arm_fields("treatment", c.treatment) | self._arm_fields(
-            "control", c.control
-        )
-        change_ci, ancova_ci = c.change.confidence_interval(), c.ancova.confidence_interval()
-        primary_ci = c.primary.confidence_interval()
+        record |= self._arm_fields("treatment", c.treatment, test)
+        record |= self._arm_fields("control", c.control, test)
+        change, ancova = _under(c.change, test), _under(c.ancova, test)
+        primary = ancova if c.analysis == "ancova" else change
+        level = test[0]
+        change_ci, ancova_ci = change.confidence_interval(level), ancova.confidence_interval(level)
+        primary_ci = primary.confidence_interval(level)
         record |= {
-            "md_change": c.change.estimate,
-            "md_change_se": c.change.standard_error,
+            "md_change": change.estimate,
+            "md_change_se": change.standard_error,
             "md_change_ci_low": change_ci.low,
             "md_change_ci_high": change_ci.high,
-            "p_change": c.change.pvalue,
-            "p_change_welch": c.change_welch.pvalue,
-            "ancova_estimate": c.ancova.estimate,
-            "ancova_se": c.ancova.standard_error,
+            "p_change": change.pvalue,
+            "p_change_welch": _under(c.change_welch, test).pvalue,
+            "ancova_estimate": ancova.estimate,
+            "ancova_se": ancova.standard_error,
             "ancova_ci_low": ancova_ci.low,
             "ancova_ci_high": ancova_ci.high,
-            "ancova_slope": c.ancova.slope,
-            "p_ancova": c.ancova.pvalue,
-            "estimate": c.primary.estimate,
-            "estimate_se": c.primary.standard_error,
+            "ancova_slope": ancova.slope,
+            "p_ancova": ancova.pvalue,
+            "estimate": primary.estimate,
+            "estimate_se": primary.standard_error,
             "estimate_ci_low": primary_ci.low,
             "estimate_ci_high": primary_ci.high,
-            "df": c.primary.df,
-            "p_value": c.primary.pvalue,
+            "df": primary.df,
+            "p_value": primary.pvalue,
             "final_difference_ignoring_baseline": c.final.estimate,
-            "p_final_ignoring_baseline": c.final.pvalue,
+            "p_final_ignoring_baseline": _under(c.final, test).pvalue,
             "baseline_difference": c.baseline.estimate,
-            "p_baseline": c.baseline.pvalue,
+            "p_baseline": _under(c.baseline, test).pvalue,
             "dppc2": c.dppc2.estimate,
             "dppc2_var": c.dppc2.variance,
             "smcr_diff": c.smcr_difference.estimate,
@@ -318,6 +371,24 @@ def between_arm_effects(
     r is the one ``settings`` (``analysis.toml``) gives: its ``r``, else the midpoint of
     its ``r_range``, else the documented default 0.5, each labelled with its source.
     n is taken from the follow-up row (the analysed completers).
+
+    Study 1 of Morris (2008) at r = 0.47: difference in change 11.3 with p = 0.0174664
+    (R, tests/reference/api_examples.R) and d_ppc2 = 0.77 (Table 5):
+
+    >>> import pandas as pd
+    >>> from reanalysis.data.trials import load_trial
+    >>> frame = pd.DataFrame({
+    ...     "study": "morris1", "arm": ["training"] * 2 + ["control"] * 2,
+    ...     "role": ["treatment"] * 2 + ["control"] * 2, "outcome": "score",
+    ...     "unit": "points", "timepoint": ["pre", "post"] * 2, "week": [0, 8] * 2,
+    ...     "n": 20, "mean": [30.6, 38.5, 23.1, 19.7], "sd": [15.0, 11.6, 13.8, 14.8],
+    ...     "source": "Morris 2008, Table 5 data, study 1"})
+    >>> effects = between_arm_effects(load_trial(frame, name="morris1"), "score", r=0.47)
+    >>> effects
+    TrialEffects(trial='morris1', outcome='score', week=8, r=0.47, r_source='given', comparisons=1)
+    >>> effects.to_frame()[["md_change", "p_change", "dppc2"]].round(4)
+       md_change  p_change   dppc2
+    0       11.3    0.0175  0.7684
     """
     if r is not None and reported_p is not None:
         raise ReanalysisError("give r or reported_p, not both")

@@ -49,7 +49,8 @@ s <- rbind(ppc2(30.6, 15.0, 38.5, 20, 23.1, 13.8, 19.7, 20, 0.5),
            ppc2(23.5, 3.1, 26.8, 50, 24.9, 4.1, 25.3, 42, 0.5),
            ppc2(0.5, 0.1, 0.7, 9, 0.6, 0.2, 0.6, 9, 0.5))
 res <- rma(s[, 1], s[, 2], method = "REML", control = list(tol = 1e-15, threshold = 1e-15, maxiter = 10000))
-p("pool dppc2 r=0.5 REML: estimate, se, ci, tau2", c(res$beta, res$se, res$ci.lb, res$ci.ub, res$tau2))
+p("pool dppc2 r=0.5 REML: estimate, se, ci, tau2, z, p",
+  c(res$beta, res$se, res$ci.lb, res$ci.ub, res$tau2, res$zval, res$pval))
 
 # --- Bayes: study 1 difference in change, prior N(0, 10^2)
 prec <- 1 / 10^2 + 1 / se^2
