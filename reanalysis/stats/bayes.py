@@ -215,8 +215,14 @@ def normal_posterior(
         raise ReanalysisError(f"standard_error must be a finite number > 0, got {standard_error}")
     _check_prior(prior_mean, prior_sd)
     _check_threshold(threshold)
-    data_precision = 1 / standard_error**2
-    prior_precision = 0.0 if math.isinf(prior_sd) else 1 / prior_sd**2
+    try:
+        data_precision = 1 / standard_error**2
+        prior_precision = 0.0 if math.isinf(prior_sd) else 1 / prior_sd**2
+    except (OverflowError, ZeroDivisionError):  # SD² beyond the range of a double
+        raise ReanalysisError(
+            f"standard_error ({standard_error:g}) and prior_sd ({prior_sd:g}) must lie between "
+            "about 1e-150 and 1e150, where their squares are finite doubles"
+        ) from None
     precision = prior_precision + data_precision
     return NormalPosterior(
         posterior_mean=(prior_precision * prior_mean + data_precision * estimate) / precision,

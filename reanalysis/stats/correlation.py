@@ -112,7 +112,7 @@ class ImpliedCorrelation(ResultMixin):
         "status",
         "consistent",
     )
-    _repr_fields: ClassVar = ("analysis", "target", "target_value", "roots", "status")
+    _repr_fields: ClassVar = ("target", "target_value", "roots", "status")
 
     @property
     def correlation(self) -> float:

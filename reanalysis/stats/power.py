@@ -64,6 +64,11 @@ _MAX_EFFECT = 1e4
 # The largest |standardized effect| accepted: power is 1 long before, and beyond it the
 # noncentrality d·√(n1·n2/(n1 + n2)) can overflow.
 _MAX_ABS_EFFECT = 1e6
+# The smallest alpha accepted: below it the critical t of a df = 2 test exceeds 1e7 and its
+# square heads for overflow; no design tests at a smaller level.
+_MIN_ALPHA = 1e-15
+# Arms more unequal than 1000 to 1 (n2/n1) are refused when solving for n.
+_MIN_RATIO = 1e-3
 
 
 # --- argument checks ------------------------------------------------------------------
@@ -103,6 +108,13 @@ def _check_probability(value: ArrayLike, name: str) -> np.ndarray:
     if np.any((p <= 0) | (p >= 1)):
         raise ReanalysisError(f"{name} must lie strictly between 0 and 1")
     return p
+
+
+def _check_alpha(value: ArrayLike) -> np.ndarray:
+    alpha = _check_probability(value, "alpha")
+    if np.any(alpha < _MIN_ALPHA):
+        raise ReanalysisError(f"alpha must be at least {_MIN_ALPHA:g}, got {np.min(alpha):g}")
+    return alpha
 
 
 def _check_r(value: ArrayLike) -> np.ndarray:
@@ -202,7 +214,7 @@ def power_grid(
     check_alternative(alternative)
     effect = _check_effect(effect_size)
     n1, n2 = _check_n(n1, "n1"), _check_n(n2, "n2")
-    alpha = _check_probability(alpha, "alpha")
+    alpha = _check_alpha(alpha)
     if analysis != "final":
         effect = effect / np.sqrt(design_factor(r, analysis))
     else:
@@ -321,7 +333,7 @@ def two_sample_power(
     effect = float(_check_effect(_scalar(effect_size, "effect_size")))
     n1 = float(_check_n(_scalar(n1, "n1"), "n1"))
     n2 = float(_check_n(_scalar(n2, "n2"), "n2"))
-    alpha = float(_check_probability(_scalar(alpha, "alpha"), "alpha"))
+    alpha = float(_check_alpha(_scalar(alpha, "alpha")))
     check_alternative(alternative)
     df = n1 + n2 - 2
     return PowerResult(
@@ -394,8 +406,12 @@ def sample_size_per_group(
     """
     given = float(_check_effect(_scalar(effect_size, "effect_size")))
     target = float(_check_probability(_scalar(power, "power"), "power"))
-    alpha = float(_check_probability(_scalar(alpha, "alpha"), "alpha"))
+    alpha = float(_check_alpha(_scalar(alpha, "alpha")))
     ratio = _check_positive(_scalar(ratio, "ratio"), "ratio")
+    if not _MIN_RATIO <= ratio <= 1 / _MIN_RATIO:
+        raise ReanalysisError(
+            f"ratio must lie between {_MIN_RATIO:g} and {1 / _MIN_RATIO:g}, got {ratio:g}"
+        )
     if given == 0:
         raise ReanalysisError("effect_size must be non-zero to solve for a sample size")
     effect, tail = _directed(given, alternative)
@@ -464,7 +480,7 @@ def minimum_detectable_effect(
     n1 = float(_check_n(_scalar(n1, "n1"), "n1"))
     n2 = float(_check_n(_scalar(n2, "n2"), "n2"))
     target = float(_check_probability(_scalar(power, "power"), "power"))
-    alpha = float(_check_probability(_scalar(alpha, "alpha"), "alpha"))
+    alpha = float(_check_alpha(_scalar(alpha, "alpha")))
     check_alternative(alternative)
     tail = "two-sided" if alternative == "two-sided" else "larger"
     if target <= alpha:
