@@ -85,9 +85,12 @@ def implied_p_record(implied: ImpliedCorrelation) -> dict[str, Any]:
 _Test = tuple[float, str]
 
 
-def _under(result: TTestResult, test: _Test) -> TTestResult:
-    """``result`` tested against the record's alternative (unchanged when two-sided)."""
-    return result if test[1] == "two-sided" else result.with_alternative(test[1])
+def _under(result: TTestResult | None, test: _Test) -> TTestResult | None:
+    """``result`` tested against the record's alternative (unchanged when two-sided, and
+    None when the data allow no result)."""
+    if result is None or test[1] == "two-sided":
+        return result
+    return result.with_alternative(test[1])
 
 
 @dataclass(frozen=True)

@@ -84,17 +84,25 @@ def _effects_table(effects: Any, level: float, alternative: str) -> None:
     from reanalysis.analysis.trial_effects import correlation_verdict
 
     def tested(result: Any) -> Any:
-        return result if alternative == "two-sided" else result.with_alternative(alternative)
+        """A t-test under ``alternative``; standardized effects keep their intervals."""
+        if result is None or alternative == "two-sided" or not hasattr(result, "pvalue"):
+            return result
+        return result.with_alternative(alternative)
 
     p = p_label(alternative)
 
     def row(label: str, result: Any) -> None:
+        """One result's line; a result the data do not allow (None) says so."""
+        if result is None:
+            say(f"  {label:<34} not computed from the data as printed")
+            return
         result = tested(result)
         low, high = result.confidence_interval(level)
+        pvalue = getattr(result, "pvalue", None)
         say(
             f"  {label:<34} {number_text(result.estimate):>10} "
             f"{number_text(result.standard_error):>10}  [{number_text(low)}, "
-            f"{number_text(high)}]  {p} = {number_text(result.pvalue)}"
+            f"{number_text(high)}]" + ("" if pvalue is None else f"  {p} = {number_text(pvalue)}")
         )
 
     say(
@@ -108,9 +116,12 @@ def _effects_table(effects: Any, level: float, alternative: str) -> None:
     say(f"within arms (r = {effects.r:.4g}, {effects.r_source}; {ci}s):")
     for arm in effects.within:
         change = arm.change
+        assumed = " (n assumed)" if arm.n_assumed else ""
+        if change is None:
+            say(f"  {arm.arm:<26} n = {arm.data.n}{assumed}  change not computed")
+            continue
         test = tested(change.test)
         low, high = test.confidence_interval(level)
-        assumed = " (n assumed)" if arm.n_assumed else ""
         say(
             f"  {arm.arm:<26} n = {arm.data.n}{assumed}  change {number_text(change.mean_change)}"
             f" ({number_text(change.percent_change)}%)  SD {number_text(change.change_sd)}"
@@ -125,18 +136,10 @@ def _effects_table(effects: Any, level: float, alternative: str) -> None:
         row("ANCOVA, baseline-adjusted", c.ancova)
         row("final values (ignores baseline)", c.final)
         row("baseline (randomized arms)", c.baseline)
-        for label, effect in (
-            ("d_ppc2 (Morris 2008)", c.dppc2),
-            ("SMCR difference (Becker 1988)", c.smcr_difference),
-            ("SMCC difference", c.smcc_difference),
-            ("Hedges' g, final values", c.hedges_g_final),
-        ):
-            low, high = effect.confidence_interval(level)
-            say(
-                f"  {label:<34} {number_text(effect.estimate):>10} "
-                f"{number_text(effect.standard_error):>10}  [{number_text(low)}, "
-                f"{number_text(high)}]"
-            )
+        row("d_ppc2 (Morris 2008)", c.dppc2)
+        row("SMCR difference (Becker 1988)", c.smcr_difference)
+        row("SMCC difference", c.smcc_difference)
+        row("Hedges' g, final values", c.hedges_g_final)
         if c.implied is not None:
             say(f"  implied r: {correlation_verdict(c.implied)}")
     if alternative != "two-sided":
