@@ -2,9 +2,9 @@
 
 Conventions (README, "Command line"): ``--format text|json|csv`` on every command that
 prints results (``--json`` is ``--format json``); JSON is always a list of records, whose
-fields :mod:`reanalysis.schemas` describes; ``--confidence-level`` wherever an interval is
-printed; ``--alternative`` wherever a p-value or a power is; ``--config FILE`` wherever
-settings are read. Everything is written through :func:`reanalysis.console.emit`, so no
+fields ``reanalysis/schemas/<command>.schema.json`` describes (package data);
+``--confidence-level`` wherever an interval is printed; ``--alternative`` wherever a
+p-value or a power is; ``--config FILE`` wherever settings are read. Everything is written through :func:`reanalysis.console.emit`, so no
 console encoding can make a command fail.
 """
 

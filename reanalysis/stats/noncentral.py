@@ -24,8 +24,8 @@ calls. In scipy 1.17 that too returns NaN for some far-tail arguments (scipy iss
 a wrong root from ``solve_power``. Here a NaN tail is recomputed by reflection,
 F(x; δ) = 1 − F(−x; −δ), and, if still NaN, by quadrature over the chi distribution of
 the SD estimate, F(x; δ) = E[Φ(x·S − δ)]. Tails provably below 1e-13 are set to 0
-without evaluation (bounds in :func:`_tails`). Sample sizes and minimum detectable
-The one-sided tail is one ``nctdtr`` call per cell with the same NaN repair.
+without evaluation (bounds in :func:`_tails`). The one-sided tail is one ``nctdtr``
+call per cell with the same NaN repair.
 """
 
 from __future__ import annotations
