@@ -429,7 +429,7 @@ def test_burnett2009_cli_reported_p_json(capsys):
         )
         == 0
     )
-    record = json.loads(capsys.readouterr().out)
+    (record,) = json.loads(capsys.readouterr().out)  # always a list of records
     assert set(record) >= REQUIRED_KEYS | {"implied_r"}
     assert record["r"] == record["implied_r"]
     assert record["week"] == 52
@@ -444,13 +444,12 @@ def test_burnett2009_cli_reported_p_json(capsys):
 def test_cli_json_for_every_hormone_outcome(file, outcome, capsys):
     assert main(["effects", str(DATA / file), "--outcome", outcome, "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    records = payload if isinstance(payload, list) else [payload]
-    for record in records:
+    assert isinstance(payload, list)  # for two arms as for three
+    for record in payload:
         assert set(record) >= REQUIRED_KEYS
         assert record["treatment_mean_change"] is not None
     if file == "snyder2004.csv":
         # Two anastrozole doses: each arm alone (placebo values unpublished), then dose vs dose.
-        assert isinstance(payload, list)
         assert [r["comparison"] for r in payload] == [
             "within_arm_only",
             "within_arm_only",
@@ -458,7 +457,8 @@ def test_cli_json_for_every_hormone_outcome(file, outcome, capsys):
         ]
         assert payload[-1]["md_change"] is not None
     else:
-        assert payload["md_change"] is None and payload["control"] == "placebo"
+        (record,) = payload
+        assert record["md_change"] is None and record["control"] == "placebo"
 
 
 def test_cli_table_for_pa_spine_bmd(capsys):

@@ -17,7 +17,7 @@ from reanalysis.analysis.power import trial_arms, trial_power_analysis
 from reanalysis.cli import main
 from reanalysis.data.trials import load_trial
 from reanalysis.errors import ReanalysisError
-from reanalysis.stats import power
+from reanalysis.stats import noncentral, power
 from reanalysis.stats.effects import PrePost
 from tests.tolerances import TOLERANCE
 
@@ -143,7 +143,7 @@ def test_power_where_both_nctdtr_routes_fail_uses_quadrature() -> None:
     assert float(power.power_grid(7.26, 2, 2, alpha=0.01)) == pytest.approx(
         expected, abs=TOLERANCE["quadrature"]
     )
-    two_tails = power._tails(np.array([2.0]), np.array([7.26]), np.array([c]))
+    two_tails = noncentral._tails(np.array([2.0]), np.array([7.26]), np.array([c]))
     assert two_tails[0] == pytest.approx(expected, abs=TOLERANCE["quadrature"])
 
 
@@ -393,7 +393,8 @@ def test_trial_power_analysis_bad_correlation() -> None:
 
 def run_json(capsys, *argv: str) -> dict:
     assert main(["power", *argv, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    (record,) = json.loads(capsys.readouterr().out)  # always a list of records
+    return record
 
 
 def test_cli_answers_the_three_questions(capsys) -> None:

@@ -503,7 +503,7 @@ def test_cli_pool_json(capsys):
     argv = ["pool", *map(str, FILES), "--outcome", "estradiol", "--measure", "romc"]
     argv += ["--r", "0.5", "--followup", "first", "--json"]
     assert main(argv) == 0
-    payload = json.loads(capsys.readouterr().out)
+    (payload,) = json.loads(capsys.readouterr().out)  # always a list of records
     keys = {"k", "estimate", "se", "ci_low", "ci_high", "ci_low_hksj", "ci_high_hksj", "tau2"}
     keys |= {"i2", "q", "q_p", "pi_low", "pi_high", "method", "measure"}
     assert keys <= set(payload)

@@ -113,6 +113,21 @@ def trial_posterior(
     correlation ``r`` (default: the outcome's settings). ``prior`` is a name from
     :data:`PRIOR_NAMES`, ``MEAN,SD`` text or a :class:`NormalPrior`; ``threshold``
     defaults to the minimal important difference (:func:`threshold_for`).
+
+    Study 1 of Morris (2008) at r = 0.47 (difference in change 11.3, SE 4.54695) with a
+    N(0, 10²) prior: posterior mean 9.36402 and SD 4.13915 (R, tests/reference/
+    api_examples.R):
+
+    >>> import pandas as pd
+    >>> from reanalysis.data.trials import load_trial
+    >>> frame = pd.DataFrame({
+    ...     "study": "morris1", "arm": ["training"] * 2 + ["control"] * 2,
+    ...     "role": ["treatment"] * 2 + ["control"] * 2, "outcome": "score",
+    ...     "unit": "points", "timepoint": ["pre", "post"] * 2, "week": [0, 8] * 2,
+    ...     "n": 20, "mean": [30.6, 38.5, 23.1, 19.7], "sd": [15.0, 11.6, 13.8, 14.8],
+    ...     "source": "Morris 2008, Table 5 data, study 1"})
+    >>> trial_posterior(load_trial(frame, name="morris1"), "score", "0,10", r=0.47, threshold=5)
+    NormalPosterior(posterior_mean=9.364, posterior_sd=4.139, prior_mean=0, prior_sd=10)
     """
     pairs = comparisons(
         trial, outcome, r, study, treatment=treatment, control=control, settings=settings

@@ -209,6 +209,27 @@ def pool_trials(
 
     Raises ReanalysisError when fewer than two comparisons have data (e.g. when the
     control arm's values were not published).
+
+    Studies 1-3 of Morris (2008), each a trial file, d_ppc2 at a common r = 0.5: metafor's
+    ``rma(yi, vi, method="REML")`` on Morris's eqs. 8-10 and 25 gives 0.834582, SE
+    0.172489, τ² = 0, p = 1.3084e-06 (tests/reference/api_examples.R):
+
+    >>> import pandas as pd
+    >>> from reanalysis.data.trials import load_trial
+    >>> studies = {  # (pre mean, pre SD, post mean, post SD, n): training, then control
+    ...     "morris1": [(30.6, 15.0, 38.5, 11.6, 20), (23.1, 13.8, 19.7, 14.8, 20)],
+    ...     "morris2": [(23.5, 3.1, 26.8, 4.1, 50), (24.9, 4.1, 25.3, 3.3, 42)],
+    ...     "morris3": [(0.5, 0.1, 0.7, 0.1, 9), (0.6, 0.2, 0.6, 0.2, 9)]}
+    >>> def trial(name, arms):
+    ...     rows = [{"study": name, "arm": role, "role": role, "outcome": "score",
+    ...              "unit": "points", "timepoint": time, "week": week, "n": n,
+    ...              "mean": mean, "sd": sd, "source": "Morris 2008, Table 5 data"}
+    ...             for role, (pre, sd0, post, sd1, n) in zip(("treatment", "control"), arms)
+    ...             for time, week, mean, sd in (("pre", 0, pre, sd0), ("post", 8, post, sd1))]
+    ...     return load_trial(pd.DataFrame(rows), name=name)
+    >>> trials = [trial(name, arms) for name, arms in studies.items()]
+    >>> pool_trials(trials, "score", "dppc2", r=0.5)
+    PooledEstimate(k=3, estimate=0.8346, standard_error=0.1725, pvalue=1.308e-06, tau2=0, i2=0)
     """
     found = study_effects(trials, outcome, measure, r, followup, prefer_studies, settings)
     if len(found) < 2:
@@ -227,13 +248,14 @@ def pool_trials(
     )
 
 
-def _single_study_record(effect: StudyEffect) -> dict[str, Any]:
+def _single_study_record(effect: StudyEffect, confidence_level: float) -> dict[str, Any]:
     """A subgroup of one: its own estimate and Wald CI; nothing to pool."""
     se = math.sqrt(effect.variance)
-    half = _normal_quantile(0.95) * se
+    half = _normal_quantile(confidence_level) * se
     return {
         "k": 1,
         "estimate": effect.estimate,
+        "standard_error": se,
         "se": se,
         "ci_low": effect.estimate - half,
         "ci_high": effect.estimate + half,
@@ -241,9 +263,11 @@ def _single_study_record(effect: StudyEffect) -> dict[str, Any]:
     }
 
 
-def _group_record(found: Sequence[StudyEffect], method: str, measure: str) -> dict[str, Any]:
+def _group_record(
+    found: Sequence[StudyEffect], method: str, measure: str, confidence_level: float
+) -> dict[str, Any]:
     if len(found) == 1:
-        return _single_study_record(found[0])
+        return _single_study_record(found[0], confidence_level)
     with warnings.catch_warnings():
         # The record says k; the reader is told via ``few_studies`` instead.
         warnings.simplefilter("ignore", FewStudiesWarning)
@@ -254,7 +278,7 @@ def _group_record(found: Sequence[StudyEffect], method: str, measure: str) -> di
             measure=measure,
             labels=[e.label for e in found],
         )
-    record = pooled.to_dict()
+    record = pooled.to_dict(confidence_level)
     record["labels"] = list(pooled.labels)
     return record
 
@@ -268,15 +292,16 @@ def correlation_sensitivity(
     method: str = "reml",
     followup: str = "last",
     prefer_studies: Sequence[str] = (),
+    confidence_level: float = 0.95,
 ) -> list[dict[str, Any]]:
     """Pooled results at each r, overall (group ``all``) and per subgroup of arms.
 
     ``subgroup_of_arm`` maps arm names to a subgroup label (e.g. a dose); each subgroup
     with two or more arms is pooled by :func:`random_effects`, a subgroup of one reports
     that arm's own estimate and Wald CI. Each record carries ``r``, ``group``, the keys
-    of :meth:`PooledEstimate.to_dict` (only k, estimate, se, ci_low, ci_high for k = 1),
-    ``labels`` and ``few_studies`` (k < 3: τ² and the prediction interval unreliable,
-    hypothesis-generating only).
+    of :meth:`PooledEstimate.to_dict` (only k, estimate, its standard error, ci_low and
+    ci_high for k = 1), ``labels`` and ``few_studies`` (k < 3: τ² and the prediction
+    interval unreliable, hypothesis-generating only). Intervals are at ``confidence_level``.
     """
     if len(correlations) == 0:
         raise ReanalysisError("correlations must hold at least one value")
@@ -296,7 +321,7 @@ def correlation_sensitivity(
                 groups.setdefault(subgroup_of_arm[effect.arm], []).append(effect)
         for group, members in groups.items():
             record = {"r": float(r), "group": group, "outcome": outcome}
-            record |= _group_record(members, method, measure)
+            record |= _group_record(members, method, measure, confidence_level)
             record["few_studies"] = record["k"] < 3
             records.append(record)
     return records

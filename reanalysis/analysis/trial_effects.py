@@ -26,7 +26,7 @@ final values) and a note says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reanalysis.analysis.arms import ArmData, WithinArm, arm_data, arm_pairs, within_arm
 from reanalysis.analysis.plausible import correlation_for, plausible_for
@@ -60,6 +60,10 @@ from reanalysis.stats.effects import (
     smcr_difference,
 )
 from reanalysis.stats.printed import CorrelationSegment, PrintedP, parse_printed_p
+from reanalysis.stats.protocol import check_alternative, plain, short
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The results of a comparison that depend on what was printed (None when not available).
 _RESULTS = (
@@ -106,6 +110,19 @@ def implied_p_record(implied: ImpliedCorrelation) -> dict[str, Any]:
         "attainable_p_low": implied.attainable[0],
         "attainable_p_high": implied.attainable[1],
     }
+
+
+# (confidence level, alternative) of the intervals and p-values in a record.
+_Test = tuple[float, str]
+_DEFAULT_TEST: _Test = (0.95, "two-sided")
+
+
+def _under(result: TTestResult | None, test: _Test) -> TTestResult | None:
+    """``result`` tested against the record's alternative (unchanged when two-sided, and
+    None when the data allow no result)."""
+    if result is None or test[1] == "two-sided":
+        return result
+    return result.with_alternative(test[1])
 
 
 def _segment_text(segment: CorrelationSegment) -> str:
@@ -178,7 +195,7 @@ class Comparison:
         return getattr(self, self.analysis)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class TrialEffects:
     """Within-arm and between-arm effects for one outcome at one week of a trial file.
 
@@ -202,12 +219,18 @@ class TrialEffects:
     notes: tuple[str, ...]
     selected: tuple[str | None, str | None] | None = None
 
-    def records(self) -> list[dict]:
+    def records(self, confidence_level: float = 0.95, alternative: str = "two-sided") -> list[dict]:
         """Flat dicts: per treatment arm, its comparisons with control (or, when none can
         be made, its within-arm results alone); then treatment-vs-treatment comparisons.
-        With a selected comparison, its records alone."""
+        With a selected comparison, its records alone.
+
+        Intervals are at ``confidence_level``; every t-test's p-value and interval follow
+        ``alternative`` (see :meth:`reanalysis.stats.estimates.TTestResult.with_alternative`);
+        the standardized effects keep their two-sided normal-theory intervals.
+        """
+        test = (confidence_level, check_alternative(alternative))
         if self.selected is not None and self.comparisons:
-            return [self._comparison_record(c) for c in self.comparisons]
+            return [self._comparison_record(c, test) for c in self.comparisons]
         records = []
         control = self.missing_controls[0] if self.missing_controls else None
         for arm in (a for a in self.within if a.role == "treatment"):
@@ -217,17 +240,45 @@ class TrialEffects:
                 if c.kind == "treatment_vs_control" and c.treatment.arm == arm.arm
             ]
             if against_control:
-                records += [self._comparison_record(c) for c in against_control]
+                records += [self._comparison_record(c, test) for c in against_control]
             else:
-                records.append(self._arm_only_record(arm, control))
+                records.append(self._arm_only_record(arm, control, test))
         records += [
-            self._comparison_record(c)
+            self._comparison_record(c, test)
             for c in self.comparisons
             if c.kind == "treatment_vs_treatment"
         ]
         return records
 
-    def _common(self, r: float | None, r_source: str | None) -> dict:
+    def to_dict(self, confidence_level: float = 0.95, alternative: str = "two-sided") -> dict:
+        """The trial-level result as JSON-ready values: its :meth:`records` under ``records``."""
+        records = self.records(confidence_level, alternative)
+        return plain({"trial": self.trial, "outcome": self.outcome, "records": records})
+
+    def to_frame(
+        self, confidence_level: float = 0.95, alternative: str = "two-sided"
+    ) -> pd.DataFrame:
+        """One tidy row per comparison (:meth:`records`); lists become ``; ``-joined text."""
+        import pandas as pd
+
+        rows = [
+            {k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in rec.items()}
+            for rec in plain(self.records(confidence_level, alternative))
+        ]
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return (
+            f"TrialEffects(trial={self.trial!r}, outcome={self.outcome!r}, "
+            f"week={short(self.week)}, r={short(self.r)}, r_source={self.r_source!r}, "
+            f"comparisons={len(self.comparisons)})"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_frame().to_html(index=False, float_format=lambda x: f"{x:.4g}")
+
+    def _common(self, r: float | None, r_source: str | None, test: _Test = _DEFAULT_TEST) -> dict:
+        level, alternative = test
         return {
             "trial": self.trial,
             "study": self.study,
@@ -239,15 +290,18 @@ class TrialEffects:
             "r_source": r_source,
             "plausible_r_low": self.plausible.low if self.plausible else None,
             "plausible_r_high": self.plausible.high if self.plausible else None,
+            "confidence_level": level,
+            "alternative": alternative,
         }
 
     @staticmethod
-    def _arm_fields(prefix: str, arm: WithinArm | None) -> dict:
+    def _arm_fields(prefix: str, arm: WithinArm | None, test: _Test = _DEFAULT_TEST) -> dict:
         if arm is None:
             keys = ("mean_change", "change_sd", "percent_change", "p_within", "r", "r_source")
             return {f"{prefix}_{key}": None for key in keys} | {f"n_{prefix}": None}
         change, summary = arm.change, arm.summary
-        ci = change.test.confidence_interval() if change else None
+        paired = _under(change.test, test) if change else None
+        ci = paired.confidence_interval(test[0]) if paired else None
         baseline, followup = summary.baseline, summary.followup
         return {
             f"n_{prefix}": arm.n,
@@ -259,18 +313,19 @@ class TrialEffects:
             f"{prefix}_change_ci_low": ci.low if ci else None,
             f"{prefix}_change_ci_high": ci.high if ci else None,
             f"{prefix}_percent_change": change.percent_change if change else None,
-            f"{prefix}_p_within": change.test.pvalue if change else None,
+            f"{prefix}_p_within": paired.pvalue if paired else None,
             f"{prefix}_r": change.correlation if change else None,
             f"{prefix}_r_source": arm.r_source,
             f"{prefix}_change_printed": followup.change_mean is not None,
             f"{prefix}_estimated": summary.estimated,
         }
 
-    def _arm_only_record(self, arm: WithinArm, control: str | None) -> dict:
+    def _arm_only_record(self, arm: WithinArm, control: str | None, test: _Test) -> dict:
         r = arm.change.correlation if arm.change else None
-        record = self._common(r, arm.r_source)
+        record = self._common(r, arm.r_source, test)
         record |= {"comparison": "within_arm_only", "treatment": arm.arm, "control": control}
-        record |= self._arm_fields("treatment", arm) | self._arm_fields("control", None)
+        record |= self._arm_fields("treatment", arm, test)
+        record |= self._arm_fields("control", None, test)
         for key in (
             "md_change",
             "md_change_se",
@@ -286,24 +341,25 @@ class TrialEffects:
         record["notes"] = list(self.notes)
         return record
 
-    def _comparison_record(self, c: Comparison) -> dict:
-        record = self._common(c.r, c.r_source)
+    def _comparison_record(self, c: Comparison, test: _Test) -> dict:
+        record = self._common(c.r, c.r_source, test)
         record |= {"comparison": c.kind, "treatment": c.treatment.arm, "control": c.control.arm}
         record |= {"analysis": c.analysis}
-        record |= self._arm_fields("treatment", c.treatment) | self._arm_fields(
-            "control", c.control
-        )
-        record |= _t_fields(c.change, "md_change", "md_change_se", "md_change_ci", "p_change")
-        record["p_change_welch"] = _get(c.change_welch, "pvalue")
-        record |= _t_fields(c.ancova, "ancova_estimate", "ancova_se", "ancova_ci", "p_ancova")
+        record |= self._arm_fields("treatment", c.treatment, test)
+        record |= self._arm_fields("control", c.control, test)
+        change, ancova = _under(c.change, test), _under(c.ancova, test)
+        primary, level = _under(c.primary, test), test[0]
+        record |= _t_fields(change, "md_change", "md_change_se", "md_change_ci", "p_change", level)
+        record["p_change_welch"] = _get(_under(c.change_welch, test), "pvalue")
+        record |= _t_fields(ancova, "ancova_estimate", "ancova_se", "ancova_ci", "p_ancova", level)
         record["ancova_slope"] = _get(c.ancova, "slope")
-        record |= _t_fields(c.primary, "estimate", "estimate_se", "estimate_ci", "p_value")
+        record |= _t_fields(primary, "estimate", "estimate_se", "estimate_ci", "p_value", level)
         record["df"] = c.primary.df
         record |= {
             "final_difference_ignoring_baseline": _get(c.final, "estimate"),
-            "p_final_ignoring_baseline": _get(c.final, "pvalue"),
+            "p_final_ignoring_baseline": _get(_under(c.final, test), "pvalue"),
             "baseline_difference": _get(c.baseline, "estimate"),
-            "p_baseline": _get(c.baseline, "pvalue"),
+            "p_baseline": _get(_under(c.baseline, test), "pvalue"),
         }
         for key, effect in (
             ("dppc2", c.dppc2),
@@ -321,8 +377,10 @@ def _get(result: Any, attribute: str) -> Any:
     return None if result is None else getattr(result, attribute)
 
 
-def _t_fields(result: TTestResult | None, estimate: str, se: str, ci: str, p: str) -> dict:
-    interval = result.confidence_interval() if result is not None else None
+def _t_fields(
+    result: TTestResult | None, estimate: str, se: str, ci: str, p: str, level: float = 0.95
+) -> dict:
+    interval = result.confidence_interval(level) if result is not None else None
     return {
         estimate: _get(result, "estimate"),
         se: _get(result, "standard_error"),
@@ -554,6 +612,24 @@ def between_arm_effects(
     ``treatment`` and ``control``. An arm's own r (its ``r`` column, or its printed change
     SD with its baseline and follow-up SDs) overrides the common r for that arm
     everywhere. n is taken from the follow-up row (the analysed completers).
+
+    Study 1 of Morris (2008) at r = 0.47: difference in change 11.3 with p = 0.0174664
+    (R, tests/reference/api_examples.R) and d_ppc2 = 0.77 (Table 5):
+
+    >>> import pandas as pd
+    >>> from reanalysis.data.trials import load_trial
+    >>> frame = pd.DataFrame({
+    ...     "study": "morris1", "arm": ["training"] * 2 + ["control"] * 2,
+    ...     "role": ["treatment"] * 2 + ["control"] * 2, "outcome": "score",
+    ...     "unit": "points", "timepoint": ["pre", "post"] * 2, "week": [0, 8] * 2,
+    ...     "n": 20, "mean": [30.6, 38.5, 23.1, 19.7], "sd": [15.0, 11.6, 13.8, 14.8],
+    ...     "source": "Morris 2008, Table 5 data, study 1"})
+    >>> effects = between_arm_effects(load_trial(frame, name="morris1"), "score", r=0.47)
+    >>> effects
+    TrialEffects(trial='morris1', outcome='score', week=8, r=0.47, r_source='given', comparisons=1)
+    >>> effects.to_frame()[["md_change", "p_change", "dppc2"]].round(4)
+       md_change  p_change   dppc2
+    0       11.3    0.0175  0.7684
     """
     if r is not None and reported_p is not None:
         raise ReanalysisError("give r or reported_p, not both")

@@ -64,7 +64,18 @@ def trial_files(data_dir: Path) -> list[Path]:
 
 
 def load_folder(data_dir: str | Path, config: str | Path | None = None) -> Dataset:
-    """Read a data folder: every ``*.csv``, and each optional TOML file that is present."""
+    """Read a data folder: every ``*.csv``, and each optional TOML file that is present.
+
+    The starter folder of ``reanalysis init`` holds one trial file and no claims file:
+
+    >>> import tempfile
+    >>> from reanalysis.data.starter import write_starter
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = write_starter(Path(tmp) / "example")
+    ...     dataset = load_folder(Path(tmp) / "example")
+    >>> sorted(dataset.trials), dataset.has_claims
+    (['example'], False)
+    """
     from reanalysis.data.claims_file import load_claims_file
 
     data_dir = Path(data_dir)

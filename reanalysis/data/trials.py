@@ -39,6 +39,7 @@ import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reanalysis.data.files import read_bytes
 from reanalysis.data.text import check_name, parse_number, printable
@@ -655,10 +656,63 @@ def _check_baselines(path: Path, rows: list[Measurement]) -> None:
             )
 
 
-def load_trial(path: str | Path) -> Trial:
-    """Read and validate a trial CSV; raise ReanalysisError on the first problem."""
-    path = Path(path)
-    text = _read_text(path)
+def load_trial(source: str | Path | Any, name: str | None = None) -> Trial:
+    """Read and validate a trial; raise ReanalysisError on the first problem.
+
+    ``source`` is a CSV file's path, an open file or text buffer (``io.StringIO``; bytes
+    are read as UTF-8), or a pandas DataFrame with the schema's columns. A buffer or a
+    DataFrame is read in memory (nothing is written to disk) and validated exactly as a
+    file, as the CSV text it stands for: messages name ``name`` (default: the file's stem,
+    else ``"trial"``) and a line, the header being line 1, so DataFrame row i is line i + 2.
+
+    Study 1 of Morris (2008, Organ Res Methods 11:364, Table 5 data) as a DataFrame:
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({
+    ...     "study": "morris1", "arm": ["training"] * 2 + ["control"] * 2,
+    ...     "role": ["treatment"] * 2 + ["control"] * 2, "outcome": "score",
+    ...     "unit": "points", "timepoint": ["pre", "post"] * 2, "week": [0, 8] * 2,
+    ...     "n": 20, "mean": [30.6, 38.5, 23.1, 19.7], "sd": [15.0, 11.6, 13.8, 14.8],
+    ...     "source": "Morris 2008, Table 5 data, study 1"})
+    >>> trial = load_trial(frame, name="morris1")
+    >>> trial.name, trial.arms, trial.outcomes
+    ('morris1', ('training', 'control'), ('score',))
+    """
+    if hasattr(source, "to_csv") and hasattr(source, "columns"):
+        label = name or "trial"
+        return _load_text(_frame_text(source), Path(label), label)
+    if hasattr(source, "read"):
+        label = name or _stem(getattr(source, "name", None)) or "trial"
+        return _load_text(_buffer_text(source, label), Path(label), label)
+    path = Path(source)
+    return _load_text(_read_text(path), path, name or path.stem)
+
+
+def _stem(file_name: Any) -> str | None:
+    """An open file's stem (``open("x.csv").name``); None for buffers without a real name."""
+    return Path(file_name).stem if isinstance(file_name, str) and file_name else None
+
+
+def _frame_text(frame: Any) -> str:
+    """A DataFrame as CSV text: its columns, no index, missing values as empty cells."""
+    return frame.to_csv(index=False, na_rep="", lineterminator="\n")
+
+
+def _buffer_text(buffer: Any, name: str) -> str:
+    content = buffer.read()
+    if isinstance(content, str):
+        return content.removeprefix("\ufeff")
+    if b"\x00" in content:
+        raise ReanalysisError(f"{name}: not a text file (contains NUL bytes); expected a CSV")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise ReanalysisError(f"{name}: line {line}: not UTF-8; save the text as UTF-8") from None
+
+
+def _load_text(text: str, path: Path, name: str) -> Trial:
+    """Validate a trial's CSV ``text``; ``path`` names it in messages."""
     if not text.strip():
         raise ReanalysisError(f"{path}: empty file; expected a header and data rows")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -699,4 +753,4 @@ def load_trial(path: str | Path) -> Trial:
         fields = {column: value.strip() for column, value in zip(header, record, strict=True)}
         rows.append(_parse_row(fields, where, line))
     _check_consistency(path, rows)
-    return Trial(path=path, name=path.stem, rows=tuple(rows))
+    return Trial(path=path, name=name, rows=tuple(rows))

@@ -33,10 +33,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 from scipy import stats
 
 from reanalysis.errors import ReanalysisError
+from reanalysis.stats.protocol import ConfidenceInterval, ResultMixin, plain
 
 PRIOR_NAMES = ("skeptical", "neutral", "enthusiastic")
 # Neutral prior: 95% of its mass within this many thresholds of zero.
@@ -100,9 +102,13 @@ def _check_prior(mean: float, sd: float) -> None:
         raise ReanalysisError(f"prior SD must be > 0 (math.inf for a flat prior), got {sd}")
 
 
-@dataclass(frozen=True)
-class NormalPosterior:
-    """Prior, likelihood and posterior of a conjugate normal update."""
+@dataclass(frozen=True, repr=False)
+class NormalPosterior(ResultMixin):
+    """Prior, likelihood and posterior of a conjugate normal update.
+
+    ``estimate`` and ``standard_error`` are the likelihood's (the trial's estimate);
+    :meth:`confidence_interval` is the posterior's equal-tailed credible interval.
+    """
 
     posterior_mean: float
     posterior_sd: float
@@ -112,14 +118,20 @@ class NormalPosterior:
     standard_error: float
     threshold: float
 
-    def credible_interval(self, credible_level: float = 0.95) -> tuple[float, float]:
+    _repr_fields: ClassVar = ("posterior_mean", "posterior_sd", "prior_mean", "prior_sd")
+
+    def credible_interval(self, credible_level: float = 0.95) -> ConfidenceInterval:
         """Equal-tailed posterior interval: mean ± z·sd."""
         if not 0 < credible_level < 1:
             raise ReanalysisError(
                 f"credible_level must lie strictly between 0 and 1, got {credible_level}"
             )
         half = float(stats.norm.isf((1 - credible_level) / 2)) * self.posterior_sd
-        return self.posterior_mean - half, self.posterior_mean + half
+        return ConfidenceInterval(self.posterior_mean - half, self.posterior_mean + half)
+
+    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
+        """The protocol's name for :meth:`credible_interval` (a posterior interval)."""
+        return self.credible_interval(confidence_level)
 
     def probability_below(self, value: float) -> float:
         """Posterior P(θ < value)."""
@@ -153,25 +165,29 @@ class NormalPosterior:
         """Posterior probability of a difference above T, P(θ > T)."""
         return float(stats.norm.sf(self.threshold, self.posterior_mean, self.posterior_sd))
 
-    def to_dict(self) -> dict[str, float | None]:
+    def to_dict(self, confidence_level: float = 0.95) -> dict[str, float | None]:
         """The JSON keys of ``reanalysis bayes``, plus the likelihood's ``estimate`` and
         ``standard_error`` (for :func:`reanalysis.report.figures.posterior_densities`); a flat
-        prior's SD is None."""
-        return {
-            "posterior_mean": self.posterior_mean,
-            "posterior_sd": self.posterior_sd,
-            "cri_low": self.cri_low,
-            "cri_high": self.cri_high,
-            "p_below_zero": self.p_below_zero,
-            "p_below_threshold": self.p_below_threshold,
-            "p_above_zero": self.p_above_zero,
-            "p_above_threshold": self.p_above_threshold,
-            "prior_mean": self.prior_mean,
-            "prior_sd": None if math.isinf(self.prior_sd) else self.prior_sd,
-            "threshold": self.threshold,
-            "estimate": self.estimate,
-            "standard_error": self.standard_error,
-        }
+        prior's SD is None. ``cri_low`` and ``cri_high`` bound the credible interval at
+        ``confidence_level``."""
+        low, high = self.credible_interval(confidence_level)
+        return plain(
+            {
+                "posterior_mean": self.posterior_mean,
+                "posterior_sd": self.posterior_sd,
+                "cri_low": low,
+                "cri_high": high,
+                "p_below_zero": self.p_below_zero,
+                "p_below_threshold": self.p_below_threshold,
+                "p_above_zero": self.p_above_zero,
+                "p_above_threshold": self.p_above_threshold,
+                "prior_mean": self.prior_mean,
+                "prior_sd": None if math.isinf(self.prior_sd) else self.prior_sd,
+                "threshold": self.threshold,
+                "estimate": self.estimate,
+                "standard_error": self.standard_error,
+            }
+        )
 
 
 def normal_posterior(
@@ -186,6 +202,12 @@ def normal_posterior(
     Assumptions: the estimate is approximately normal with a known standard error (large
     samples; the SE is treated as exact), and the prior is normal. ``prior_sd=math.inf``
     is a flat prior: the posterior is then the likelihood N(estimate, SE²).
+
+    Worked by hand: prior N(0, 2²) and an estimate of 3 with SE 1 give posterior precision
+    1/4 + 1 = 5/4, mean 3/(5/4) = 2.4 and SD √(4/5) = 0.8944.
+
+    >>> normal_posterior(3.0, 1.0, prior_mean=0.0, prior_sd=2.0, threshold=1.0)
+    NormalPosterior(posterior_mean=2.4, posterior_sd=0.8944, prior_mean=0, prior_sd=2)
     """
     if not math.isfinite(estimate):
         raise ReanalysisError(f"estimate must be finite, got {estimate}")
@@ -193,8 +215,14 @@ def normal_posterior(
         raise ReanalysisError(f"standard_error must be a finite number > 0, got {standard_error}")
     _check_prior(prior_mean, prior_sd)
     _check_threshold(threshold)
-    data_precision = 1 / standard_error**2
-    prior_precision = 0.0 if math.isinf(prior_sd) else 1 / prior_sd**2
+    try:
+        data_precision = 1 / standard_error**2
+        prior_precision = 0.0 if math.isinf(prior_sd) else 1 / prior_sd**2
+    except (OverflowError, ZeroDivisionError):  # SD² beyond the range of a double
+        raise ReanalysisError(
+            f"standard_error ({standard_error:g}) and prior_sd ({prior_sd:g}) must lie between "
+            "about 1e-150 and 1e150, where their squares are finite doubles"
+        ) from None
     precision = prior_precision + data_precision
     return NormalPosterior(
         posterior_mean=(prior_precision * prior_mean + data_precision * estimate) / precision,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,7 @@ from reanalysis.stats.printed import (
     correlation_interval,
     parse_printed_p,
 )
+from reanalysis.stats.protocol import ResultMixin
 
 Analysis = Literal["change", "ancova"]
 ANALYSES: tuple[str, ...] = ("change", "ancova")
@@ -96,8 +97,8 @@ class PlausibleCorrelation:
         return self.low <= r <= self.high
 
 
-@dataclass(frozen=True)
-class ImpliedCorrelation:
+@dataclass(frozen=True, repr=False)
+class ImpliedCorrelation(ResultMixin):
     """The correlation(s) that reproduce a reported statistic exactly.
 
     ``roots`` holds every r in (−1, 1) that reproduces it (the change-score test has at
@@ -111,6 +112,17 @@ class ImpliedCorrelation:
     roots: tuple[float, ...]
     attainable: tuple[float, float]
     plausible: PlausibleCorrelation | None
+
+    _record_fields: ClassVar = (
+        "analysis",
+        "target",
+        "target_value",
+        "roots",
+        "attainable",
+        "status",
+        "consistent",
+    )
+    _repr_fields: ClassVar = ("target", "target_value", "roots", "status")
 
     @property
     def correlation(self) -> float:
@@ -276,6 +288,16 @@ def implied_correlation(
     ``plausible`` supplies the range for the verdict. ``treatment_r`` or ``control_r``
     (at most one) is an arm's own known r: that arm keeps it and the r sought is the
     other arm's.
+
+    Morris (2008) study 1: at r = 0.47 the change-score t-test gives p = 0.01747 (R,
+    tests/reference/api_examples.R; see :func:`difference_in_change`), so a paper printing
+    that p implies r = 0.47:
+
+    >>> treatment = PrePost(20, 30.6, 15.0, 38.5, 11.6)
+    >>> control = PrePost(20, 23.1, 13.8, 19.7, 14.8)
+    >>> implied = implied_correlation(treatment, control, reported_p=0.01747)
+    >>> round(implied.correlation, 2), implied.status
+    (0.47, 'no_range')
     """
     given = [x is not None for x in (reported_p, reported_t, reported_ci)]
     if sum(given) != 1:

@@ -18,22 +18,36 @@ All computations are at full precision; nothing is rounded here.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special, stats
+from scipy import special
 
 from reanalysis.errors import ReanalysisError
+from reanalysis.stats.estimates import (
+    AncovaResult,
+    ArmChange,
+    StandardizedEffect,
+    TTestResult,
+    _two_sided_p,
+)
 
 # --- input and result types ------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class PrePost:
-    """One arm's summary statistics: n, and mean and SD at baseline and at follow-up."""
+    """One arm's summary statistics: n, and mean and SD at baseline and at follow-up.
+
+    Study 1 of Morris (2008), treatment group (Organ Res Methods 11:364, Table 5 data):
+
+    >>> arm = PrePost(n=20, baseline_mean=30.6, baseline_sd=15.0, followup_mean=38.5,
+    ...               followup_sd=11.6)
+    >>> round(arm.mean_change, 10)
+    7.9
+    """
 
     n: int
     baseline_mean: float
@@ -69,85 +83,6 @@ class PrePost:
         )
 
 
-@dataclass(frozen=True)
-class ConfidenceInterval:
-    low: float
-    high: float
-
-
-@dataclass(frozen=True)
-class TTestResult:
-    """A t-based estimate: ``estimate`` ± t(df)·``standard_error``.
-
-    Unpacks like SciPy's ``TtestResult`` (``statistic, pvalue = result``) and, unlike
-    ``scipy.stats.ttest_ind_from_stats``, carries df and a confidence interval.
-    """
-
-    estimate: float
-    standard_error: float
-    df: float
-    statistic: float
-    pvalue: float
-
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        _check_level(confidence_level)
-        half = stats.t.ppf(0.5 + confidence_level / 2, self.df) * self.standard_error
-        return ConfidenceInterval(self.estimate - half, self.estimate + half)
-
-    def __iter__(self) -> Iterator[float]:
-        return iter((self.statistic, self.pvalue))
-
-
-@dataclass(frozen=True)
-class AncovaResult(TTestResult):
-    """Baseline-adjusted difference in follow-up means (treatment − control).
-
-    ``slope`` is the pooled within-arm regression of follow-up on baseline;
-    ``final_difference`` and ``baseline_difference`` are the unadjusted differences in
-    means, so ``estimate = final_difference − slope·baseline_difference``.
-    """
-
-    slope: float
-    final_difference: float
-    baseline_difference: float
-    residual_sd: float
-
-
-@dataclass(frozen=True)
-class ArmChange:
-    """Within-arm change from baseline for an assumed correlation ``correlation``.
-
-    ``test`` is the paired t-test of mean change = 0 (df = n − 1). For a change printed
-    as such (:func:`change_from_summary`), ``correlation`` is None unless known, and
-    ``percent_change`` is None without a baseline mean.
-    """
-
-    n: int
-    correlation: float | None
-    mean_change: float
-    change_sd: float
-    percent_change: float | None
-    test: TTestResult
-
-
-@dataclass(frozen=True)
-class StandardizedEffect:
-    """A standardized mean difference with its large-sample sampling variance."""
-
-    estimate: float
-    variance: float
-
-    @property
-    def standard_error(self) -> float:
-        return math.sqrt(self.variance)
-
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Normal-theory interval estimate ± z·SE, as in metafor's ``summary.escalc``."""
-        _check_level(confidence_level)
-        half = stats.norm.ppf(0.5 + confidence_level / 2) * self.standard_error
-        return ConfidenceInterval(self.estimate - half, self.estimate + half)
-
-
 # --- argument checks ----------------------------------------------------------------
 
 
@@ -170,13 +105,6 @@ def _check_arm_summary(mean: float, sd: float, n: int, names: tuple[str, str, st
         raise ReanalysisError(f"{n_name} must be a whole number >= 2, got {n!r}")
 
 
-def _check_level(confidence_level: float) -> None:
-    if not (math.isfinite(confidence_level) and 0 < confidence_level < 1):
-        raise ReanalysisError(
-            f"confidence_level must lie strictly between 0 and 1, got {confidence_level!r}"
-        )
-
-
 def _check_standard_error(standard_error: ArrayLike) -> None:
     se = np.asarray(standard_error)
     bad = ~((se > 0) & np.isfinite(se))
@@ -185,11 +113,6 @@ def _check_standard_error(standard_error: ArrayLike) -> None:
             f"standard error must be positive and finite, got {float(se[bad][0])!r} "
             "(a correlation this close to 1 leaves no variability in change)"
         )
-
-
-def _two_sided_p(statistic: ArrayLike, df: ArrayLike) -> np.ndarray:
-    """2·P(T_df > |t|) through ``scipy.special.stdtr``, the ufunc behind ``stats.t.sf``."""
-    return 2 * special.stdtr(df, -np.abs(statistic))
 
 
 def _t_result(estimate: ArrayLike, standard_error: ArrayLike, df: ArrayLike) -> TTestResult:
@@ -203,43 +126,48 @@ def _t_result(estimate: ArrayLike, standard_error: ArrayLike, df: ArrayLike) -> 
 # --- per arm --------------------------------------------------------------------------
 
 
-def change_score_sd(sd_baseline: float, sd_followup: float, r: float) -> float:
+def change_score_sd(baseline_sd: float, followup_sd: float, r: float) -> float:
     """SD of the change from baseline, imputed from the two SDs and their correlation.
 
     SD_change = √(SD_baseline² + SD_final² − 2·r·SD_baseline·SD_final)
     (Cochrane Handbook v6.4, section 6.5.2.8; Follmann et al. 1992; Abrams et al. 2005).
     Assumes r is the within-person correlation of baseline and follow-up in this arm.
+
+    The Handbook's example (v6.4, 6.5.2.8): SDs 6.4 and 7.1 with r = 0.78 give about 4.5.
+
+    >>> round(change_score_sd(6.4, 7.1, 0.78), 1)
+    4.5
     """
     r = _check_correlation(r)
-    for name, value in (("sd_baseline", sd_baseline), ("sd_followup", sd_followup)):
+    for name, value in (("baseline_sd", baseline_sd), ("followup_sd", followup_sd)):
         if not (math.isfinite(value) and value > 0):
             raise ReanalysisError(f"{name} must be a positive finite number, got {value!r}")
-    return float(_change_sd(sd_baseline, sd_followup, np.asarray(r)))
+    return float(_change_sd(baseline_sd, followup_sd, np.asarray(r)))
 
 
-def _change_sd(sd_baseline: float, sd_followup: float, r: np.ndarray) -> np.ndarray:
+def _change_sd(baseline_sd: float, followup_sd: float, r: np.ndarray) -> np.ndarray:
     """:func:`change_score_sd` for an array of already checked r (one formula for both)."""
-    return np.sqrt(sd_baseline**2 + sd_followup**2 - 2 * r * sd_baseline * sd_followup)
+    return np.sqrt(baseline_sd**2 + followup_sd**2 - 2 * r * baseline_sd * followup_sd)
 
 
-def correlation_from_change_sd(sd_baseline: float, sd_followup: float, sd_change: float) -> float:
+def correlation_from_change_sd(baseline_sd: float, followup_sd: float, change_sd: float) -> float:
     """The pre–post correlation implied by three reported SDs.
 
     Corr = (SD_baseline² + SD_final² − SD_change²) / (2·SD_baseline·SD_final)
     (Cochrane Handbook v6.4, section 6.5.2.8), the inverse of :func:`change_score_sd`.
     """
     for name, value in (
-        ("sd_baseline", sd_baseline),
-        ("sd_followup", sd_followup),
-        ("sd_change", sd_change),
+        ("baseline_sd", baseline_sd),
+        ("followup_sd", followup_sd),
+        ("change_sd", change_sd),
     ):
         if not (math.isfinite(value) and value > 0):
             raise ReanalysisError(f"{name} must be a positive finite number, got {value!r}")
-    r = (sd_baseline**2 + sd_followup**2 - sd_change**2) / (2 * sd_baseline * sd_followup)
+    r = (baseline_sd**2 + followup_sd**2 - change_sd**2) / (2 * baseline_sd * followup_sd)
     if not -1 <= r <= 1:
         raise ReanalysisError(
-            f"sd_change = {sd_change!r} is impossible for SDs {sd_baseline!r} and "
-            f"{sd_followup!r}: it implies a correlation of {r:.4g}, outside [-1, 1]"
+            f"change_sd = {change_sd!r} is impossible for SDs {baseline_sd!r} and "
+            f"{followup_sd!r}: it implies a correlation of {r:.4g}, outside [-1, 1]"
         )
     return r
 
@@ -251,6 +179,13 @@ def arm_change(arm: PrePost, r: float) -> ArmChange:
     mean change / (SD_change/√n) on n − 1 df (Student 1908). Percent change is the change
     in means relative to the baseline mean, 100·(M_post − M_pre)/M_pre, which is not the
     mean of individual percent changes.
+
+    Morris (2008) study 1, treatment arm, r = 0.47: change 7.9 = 100·7.9/30.6 = 25.82% of
+    baseline, change SD √(15² + 11.6² − 2·0.47·15·11.6) = 14, paired t = 2.5236 on 19 df,
+    p = 0.020685 (R, tests/reference/api_examples.R):
+
+    >>> arm_change(PrePost(20, 30.6, 15.0, 38.5, 11.6), r=0.47)
+    ArmChange(mean_change=7.9, change_sd=14, percent_change=25.82, pvalue=0.02069, df=19)
     """
     if arm.baseline_mean == 0:
         raise ReanalysisError("baseline_mean must be non-zero to express a percent change")
@@ -340,6 +275,19 @@ def difference_in_change(
     default is Student's equal-variance t on the change scores, df = n1 + n2 − 2; with
     ``welch=True`` Welch's t with Satterthwaite df (Welch 1947). Assumes independent
     arms and normally distributed changes.
+
+    Morris (2008) study 1 at r = 0.47; R's two-sample t on the change scores' summaries
+    gives 11.3, SE 4.54695, t 2.48518, p 0.0174664, 95% CI 2.09519 to 20.5048
+    (tests/reference/api_examples.R):
+
+    >>> treatment = PrePost(20, 30.6, 15.0, 38.5, 11.6)
+    >>> control = PrePost(20, 23.1, 13.8, 19.7, 14.8)
+    >>> result = difference_in_change(treatment, control, r=0.47)
+    >>> result
+    TTestResult(estimate=11.3, standard_error=4.547, statistic=2.485, pvalue=0.01747, df=38)
+    >>> lo, hi = result.confidence_interval()
+    >>> round(lo, 4), round(hi, 4)
+    (2.0952, 20.5048)
     """
     r = _check_correlation(r)
     r_c = None if r_control is None else np.asarray(_check_correlation(r_control, "r_control"))
@@ -420,6 +368,15 @@ def ancova_from_summary(
     (nᵢ−1)·rᵢ·SD_pre,ᵢ·SD_post,ᵢ whatever the other arm's r, so two different r's enter
     Sxy exactly as pooled within-group regression does with individual data (Snedecor &
     Cochran, analysis of covariance). The model still assumes a common slope b.
+
+    Morris (2008) study 1 at r = 0.47; R's ``lm(post ~ group + pre)`` on pseudo individual
+    data with exactly these moments (``MASS::mvrnorm(empirical = TRUE)``) gives 15.5906,
+    SE 3.90731, t 3.99012, p 0.000300173 (tests/reference/api_examples.R):
+
+    >>> treatment = PrePost(20, 30.6, 15.0, 38.5, 11.6)
+    >>> control = PrePost(20, 23.1, 13.8, 19.7, 14.8)
+    >>> ancova_from_summary(treatment, control, r=0.47)
+    AncovaResult(estimate=15.59, standard_error=3.907, statistic=3.99, pvalue=0.0003002, df=37)
     """
     r = _check_correlation(r)
     r_c = None if r_control is None else np.asarray(_check_correlation(r_control, "r_control"))
@@ -579,6 +536,14 @@ def dppc2(
     difference in change over σ², becomes 2[(1−ρ_T)/n_T + (1−ρ_C)/n_C]: each arm's
     change has variance 2σ²(1−ρᵢ) under equal pre and post SDs. This extension is ours;
     Morris (2008) treats a common ρ only. It equals eq. 25 when ρ_T = ρ_C.
+
+    Morris (2008) Table 5, study 1: d_ppc2 = 0.77 (0.76845 to 5 digits, variance 0.11574,
+    by eqs. 8-10 and 25 in R, tests/reference/api_examples.R):
+
+    >>> treatment = PrePost(20, 30.6, 15.0, 38.5, 11.6)
+    >>> control = PrePost(20, 23.1, 13.8, 19.7, 14.8)
+    >>> dppc2(treatment, control, r=0.47)
+    StandardizedEffect(estimate=0.7684, variance=0.1157, standard_error=0.3402)
     """
     r = _check_correlation(r)
     n_t, n_c = treatment.n, control.n
@@ -604,6 +569,12 @@ def smcr(arm: PrePost, r: float) -> StandardizedEffect:
     variance 2(1−r)/n + g²/(2n) (Becker 1988, as implemented in metafor's
     ``escalc(measure="SMCR")``; equation numbers not checked against the paper). The
     variance assumes equal pre and post SDs.
+
+    Morris (2008) study 1, treatment arm; metafor's ``escalc("SMCR", m1i=38.5, m2i=30.6,
+    sd1i=15, ni=20, ri=0.47)`` gives yi 0.505553, vi 0.0593896:
+
+    >>> smcr(PrePost(20, 30.6, 15.0, 38.5, 11.6), r=0.47)
+    StandardizedEffect(estimate=0.5056, variance=0.05939, standard_error=0.2437)
     """
     r = _check_correlation(r)
     g = small_sample_correction(arm.n - 1) * arm.mean_change / arm.baseline_sd
@@ -616,6 +587,12 @@ def smcc(arm: PrePost, r: float) -> StandardizedEffect:
     g = J(n−1)·(M_post − M_pre)/SD_change, SD_change from :func:`change_score_sd`;
     variance 1/n + g²/(2n) (Gibbons, Hedeker & Davis 1993, J Educ Stat 18:271–279;
     metafor's ``escalc(measure="SMCC")``).
+
+    Morris (2008) study 1, treatment arm; metafor's ``escalc("SMCC", m1i=38.5, m2i=30.6,
+    sd1i=11.6, sd2i=15, ni=20, ri=0.47)`` gives yi 0.541664, vi 0.0573350:
+
+    >>> smcc(PrePost(20, 30.6, 15.0, 38.5, 11.6), r=0.47)
+    StandardizedEffect(estimate=0.5417, variance=0.05733, standard_error=0.2394)
     """
     sd = change_score_sd(arm.baseline_sd, arm.followup_sd, r)
     return smcc_from_change(arm.mean_change, sd, arm.n)
@@ -661,6 +638,14 @@ def hedges_g_final(treatment: PrePost, control: PrePost) -> StandardizedEffect:
     g = J(n_T+n_C−2)·(M_post,T − M_post,C)/SD_pooled,post (Hedges 1981, J Educ Stat
     6:107–128); variance 1/n_T + 1/n_C + g²/(2(n_T+n_C)) (Hedges & Olkin 1985, ch. 5;
     metafor's ``escalc(measure="SMD")``).
+
+    Morris (2008) study 1, follow-up values; metafor's ``escalc("SMD", m1i=38.5, m2i=19.7,
+    sd1i=11.6, sd2i=14.8, n1i=20, n2i=20)`` gives yi 1.38577, vi 0.124005:
+
+    >>> treatment = PrePost(20, 30.6, 15.0, 38.5, 11.6)
+    >>> control = PrePost(20, 23.1, 13.8, 19.7, 14.8)
+    >>> hedges_g_final(treatment, control)
+    StandardizedEffect(estimate=1.386, variance=0.124, standard_error=0.3521)
     """
     return hedges_g(
         treatment.followup_mean,

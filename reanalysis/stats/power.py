@@ -34,59 +34,41 @@ and 1 − r² (:func:`design_factor`; Frison & Pocock 1992, Stat Med 11:1685). B
 ANCOVA approximation keeps the t-test's df = n1 + n2 − 2 rather than the model's
 n1 + n2 − 3; the difference is negligible beyond a handful of participants per arm.
 
-Numerics: both tails at once. |T| > c exactly when T² > c², and T² follows a
-noncentral F distribution with 1 and df degrees of freedom and noncentrality δ², so
-
-    power = 1 − F_F(c²; 1, df, δ²)
-
-(T = (Z + δ)/S with S² = χ²_df/df, so T² = χ'²₁(δ²)/(χ²_df/df), which is the
-definition of the noncentral F), evaluated by ``scipy.special.ncfdtr`` (Boost; the
-series of Abramowitz & Stegun 26.6.20). One call per cell instead of statsmodels' two
-noncentral t CDFs takes about 7 times less CPU on the benchmark grid, and is more
-accurate where ``nctdtr`` loses precision (df = 2, δ = 7212, alpha 2.59e-8: the
-``nctdtr`` tail is 2.7e-9 from an independent integral, ``ncfdtr`` about 1e-13).
-Where ``ncfdtr`` returns NaN (Boost, noncentrality δ between about 35 and 66) the two
-tails are computed separately with ``scipy.special.nctdtr``, the function statsmodels
-calls. In scipy 1.17 that too returns NaN for some far-tail arguments (scipy issue
-#25470, Boost.Math issue #1430), and statsmodels then returns NaN power and can return
-a wrong root from ``solve_power``. Here a NaN tail is recomputed by reflection,
-F(x; δ) = 1 − F(−x; −δ), and, if still NaN, by quadrature over the chi distribution of
-the SD estimate, F(x; δ) = E[Φ(x·S − δ)]. Tails provably below 1e-13 are set to 0
-without evaluation (bounds in :func:`_tails`). Sample sizes and minimum detectable
+The power function itself is evaluated in :mod:`reanalysis.stats.noncentral` (exact
+noncentral t, with repairs where SciPy returns NaN). Sample sizes and minimum detectable
 effects are roots of that power function found by Brent's method.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Literal, NoReturn
+from typing import ClassVar, Literal, NoReturn
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import integrate, optimize, special
+from scipy import optimize, special
 
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.effects import PrePost, change_score_sd
+from reanalysis.stats.noncentral import one_sided_power, two_sided_power
+from reanalysis.stats.protocol import ResultMixin, check_alternative
 
 Analysis = Literal["change", "final", "ancova"]
 ANALYSES: tuple[str, ...] = ("change", "final", "ancova")
 
-# A tail probability below this is set to 0 without evaluating it (absolute error).
-_NEGLIGIBLE = 1e-13
-# Φ(−7.5) = 3.2e-14 < _NEGLIGIBLE: the minor tail is skipped beyond this noncentrality.
-_MINOR_TAIL_DELTA = 7.5
-# δ − c beyond which the major-tail bound Φ(−(δ − c)/2) can fall below _NEGLIGIBLE.
-_MAJOR_TAIL_GAP = 14.0
-# Grids smaller than this are evaluated in one piece; larger ones are split over threads
-# (scipy's ufuncs release the GIL).
-_PARALLEL_CELLS = 1 << 16
-# Upper limits searched by the solvers before giving up.
+# Upper limits searched by the solvers before giving up; also the largest n per group
+# accepted (no trial is larger, and beyond it n1·n2 approaches overflow).
 _MAX_N = 1e9
 _MAX_EFFECT = 1e4
+# The largest |standardized effect| accepted: power is 1 long before, and beyond it the
+# noncentrality d·√(n1·n2/(n1 + n2)) can overflow.
+_MAX_ABS_EFFECT = 1e6
+# The smallest alpha accepted: below it the critical t of a df = 2 test exceeds 1e7 and its
+# square heads for overflow; no design tests at a smaller level.
+_MIN_ALPHA = 1e-15
+# Arms more unequal than 1000 to 1 (n2/n1) are refused when solving for n.
+_MIN_RATIO = 1e-3
 
 
 # --- argument checks ------------------------------------------------------------------
@@ -106,7 +88,19 @@ def _check_n(value: ArrayLike, name: str) -> np.ndarray:
     n = _array(value, name)
     if np.any(n < 2):
         raise ReanalysisError(f"{name} must be >= 2 per group, got {np.min(n):g}")
+    if np.any(n > _MAX_N):
+        raise ReanalysisError(f"{name} must be at most {_MAX_N:g} per group, got {np.max(n):g}")
     return n
+
+
+def _check_effect(value: ArrayLike) -> np.ndarray:
+    effect = _array(value, "effect_size")
+    if np.any(np.abs(effect) > _MAX_ABS_EFFECT):
+        raise ReanalysisError(
+            f"effect_size must lie within ±{_MAX_ABS_EFFECT:g} (a standardized difference), "
+            f"got {np.max(np.abs(effect)):g}"
+        )
+    return effect
 
 
 def _check_probability(value: ArrayLike, name: str) -> np.ndarray:
@@ -114,6 +108,13 @@ def _check_probability(value: ArrayLike, name: str) -> np.ndarray:
     if np.any((p <= 0) | (p >= 1)):
         raise ReanalysisError(f"{name} must lie strictly between 0 and 1")
     return p
+
+
+def _check_alpha(value: ArrayLike) -> np.ndarray:
+    alpha = _check_probability(value, "alpha")
+    if np.any(alpha < _MIN_ALPHA):
+        raise ReanalysisError(f"alpha must be at least {_MIN_ALPHA:g}, got {np.min(alpha):g}")
+    return alpha
 
 
 def _check_r(value: ArrayLike) -> np.ndarray:
@@ -172,83 +173,13 @@ def analysis_sd(analysis: Analysis, baseline_sd: float, followup_sd: float, r: f
 # --- the power function ---------------------------------------------------------------
 
 
-def _chi_mixture_cdf(df: float, delta: float, x: float) -> float:
-    """F(x; df, δ) = E[Φ(x·S − δ)], S = √(χ²_df / df), integrated over S's quantiles."""
-
-    def integrand(u: float) -> float:
-        return float(special.ndtr(x * math.sqrt(special.chdtri(df, u) / df) - delta))
-
-    value, _error = integrate.quad(integrand, 0.0, 1.0, epsabs=1e-16, epsrel=1e-10, limit=200)
-    return min(max(value, 0.0), 1.0)
-
-
-def _noncentral_t_cdf(df: np.ndarray, delta: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Noncentral t CDF on flat arrays, with the NaN repair described in the module."""
-    cdf = special.nctdtr(df, delta, x)
-    bad = np.flatnonzero(np.isnan(cdf))
-    if bad.size:
-        cdf[bad] = 1.0 - special.nctdtr(df[bad], -delta[bad], -x[bad])
-        for i in bad[np.isnan(cdf[bad])]:
-            cdf[i] = _chi_mixture_cdf(df[i], delta[i], x[i])
-    return cdf
-
-
-def _tails(df: np.ndarray, delta: np.ndarray, crit: np.ndarray) -> np.ndarray:
-    """Two-sided power on flat arrays with δ ≥ 0 as two noncentral t tails: P(T > c) + P(T < −c)."""
-    power = np.ones_like(delta)
-    # Major tail 1 − P(T ≤ c) = 1 − E[Φ(c·S − δ)]. For any s1 > 0,
-    # P(T ≤ c) ≤ Φ(c·s1 − δ) + P(S > s1); with c·s1 = (c + δ)/2 this is
-    # Φ(−(δ − c)/2) + P(χ²_df > df·s1²). Cells where it is negligible keep power 1.
-    exact = np.ones(delta.shape, dtype=bool)
-    far = np.flatnonzero(delta - crit > _MAJOR_TAIL_GAP)
-    if far.size:
-        s1 = (1 + delta[far] / crit[far]) / 2
-        bound = special.ndtr((crit[far] - delta[far]) / 2) + special.chdtrc(
-            df[far], df[far] * s1 * s1
-        )
-        exact[far[bound < _NEGLIGIBLE]] = False
-    i = np.flatnonzero(exact)
-    power[i] = 1.0 - _noncentral_t_cdf(df[i], delta[i], crit[i])
-    # Minor tail P(T < −c) = P(Z + δ < −c·S) <= P(Z < −δ) = Φ(−δ).
-    j = np.flatnonzero(delta < _MINOR_TAIL_DELTA)
-    power[j] += _noncentral_t_cdf(df[j], delta[j], -crit[j])
-    return power
-
-
-def _power_cells(df: np.ndarray, delta: np.ndarray, crit: np.ndarray) -> np.ndarray:
-    """Two-sided power on flat arrays: P(|T| > c) = P(T² > c²), T² ~ noncentral F(1, df, δ²).
-
-    One ``ncfdtr`` call (Abramowitz & Stegun 26.6.20) instead of two ``nctdtr`` tails;
-    cells where it returns NaN (Boost, δ between about 35 and 66) fall back to
-    :func:`_tails`.
-    """
-    power = 1.0 - special.ncfdtr(1.0, df, delta * delta, crit * crit)
-    bad = np.flatnonzero(np.isnan(power))
-    if bad.size:
-        power[bad] = _tails(df[bad], delta[bad], crit[bad])
-    return power
-
-
-def _two_sided_power(
-    effect_size: np.ndarray, n1: np.ndarray, n2: np.ndarray, alpha: np.ndarray
+def _power(
+    effect: np.ndarray, n1: np.ndarray, n2: np.ndarray, alpha: np.ndarray, alternative: str
 ) -> np.ndarray:
-    """Exact two-sided power on validated, broadcastable arrays (statsmodels' convention)."""
-    df = n1 + n2 - 2.0
-    # Critical values depend on (df, alpha) only: computed before broadcasting to the grid.
-    crit = -special.stdtrit(df, alpha / 2)
-    # The test is symmetric in the sign of d, so both tails are evaluated with δ >= 0.
-    delta = np.abs(effect_size) * np.sqrt(n1 * n2 / (n1 + n2))
-    shape = np.broadcast_shapes(delta.shape, df.shape, crit.shape)
-    flat = [np.broadcast_to(a, shape).ravel() for a in (df, delta, crit)]
-    size = flat[0].size
-    workers = min(os.cpu_count() or 1, 4)
-    if size < _PARALLEL_CELLS or workers == 1:
-        return _power_cells(*flat).reshape(shape)
-    bounds = np.linspace(0, size, workers + 1).astype(int)
-    pieces = [[a[lo:hi] for a in flat] for lo, hi in itertools.pairwise(bounds)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(lambda piece: _power_cells(*piece), pieces))
-    return np.concatenate(parts).reshape(shape)
+    """Exact power for ``alternative`` on validated arrays; ``smaller`` is ``larger`` at −d."""
+    if alternative == "two-sided":
+        return two_sided_power(effect, n1, n2, alpha)
+    return one_sided_power(effect if alternative == "larger" else -effect, n1, n2, alpha)
 
 
 def power_grid(
@@ -259,8 +190,9 @@ def power_grid(
     alpha: ArrayLike = 0.05,
     *,
     analysis: Analysis = "final",
+    alternative: str = "two-sided",
 ) -> np.ndarray:
-    """Two-sided power over a grid of designs, broadcasting like numpy, in one call.
+    """Power over a grid of designs, broadcasting like numpy, in one call.
 
     ``effect_size`` is Δ/σ, the difference in means over the SD of a single
     measurement (equal at baseline and follow-up); ``analysis`` and ``r`` turn it into
@@ -268,26 +200,37 @@ def power_grid(
     (:func:`design_factor`; Borm et al. 2007). With ``analysis="final"`` r has no effect.
     The power is the exact noncentral-t power of the pooled-variance two-sample t-test
     (module docstring), equal to statsmodels ``TTestIndPower().power(d, n1, alpha,
-    ratio=n2/n1)`` wherever that is finite; no Python loop runs per cell.
-    n1, n2 >= 2 (fractional allowed), 0 < alpha < 1, −1 < r < 1.
+    ratio=n2/n1, alternative=...)`` wherever that is finite; no Python loop runs per cell.
+    ``alternative`` is ``two-sided`` (default), ``larger`` (H1: d > 0) or ``smaller``.
+    2 <= n1, n2 <= 1e9 (fractional allowed), 0 < alpha < 1, −1 < r < 1.
+
+    d = 0.5 with 64 and with 86 per group: Cohen (1988, Table 2.4.1) needs 64 per group
+    for power 0.80, and the G*Power reference manual prints 0.9032 for 86 per group:
+
+    >>> power_grid(0.5, [64, 86], [64, 86]).round(4)
+    array([0.8015, 0.9032])
     """
     _check_analysis(analysis)
-    effect = _array(effect_size, "effect_size")
+    check_alternative(alternative)
+    effect = _check_effect(effect_size)
     n1, n2 = _check_n(n1, "n1"), _check_n(n2, "n2")
-    alpha = _check_probability(alpha, "alpha")
+    alpha = _check_alpha(alpha)
     if analysis != "final":
         effect = effect / np.sqrt(design_factor(r, analysis))
     else:
         _check_r(r)
-    return _two_sided_power(effect, n1, n2, alpha)
+    return _power(effect, n1, n2, alpha, alternative)
 
 
 # --- scalar questions -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PowerResult:
-    """Design power of a two-sided two-sample t-test for a given standardized effect."""
+@dataclass(frozen=True, repr=False)
+class PowerResult(ResultMixin):
+    """Design power of a two-sample t-test for a given standardized effect.
+
+    ``critical_value`` is t₁₋α/₂(df) two-sided, t₁₋α(df) one-sided.
+    """
 
     power: float
     effect_size: float
@@ -297,10 +240,13 @@ class PowerResult:
     df: float
     critical_value: float
     noncentrality: float
+    alternative: str = "two-sided"
+
+    _repr_fields: ClassVar = ("power", "effect_size", "n1", "n2", "alpha", "alternative")
 
 
-@dataclass(frozen=True)
-class SampleSize:
+@dataclass(frozen=True, repr=False)
+class SampleSize(ResultMixin):
     """Participants needed for a target power; ``n2 = ratio · n_per_group``.
 
     ``n_per_group`` is the fractional root (the pwr / G*Power convention before
@@ -317,14 +263,18 @@ class SampleSize:
     power: float
     alpha: float
     ratio: float
+    alternative: str = "two-sided"
+
+    _repr_fields: ClassVar = ("n_per_group", "n_per_group_ceil", "achieved_power", "power")
 
 
-@dataclass(frozen=True)
-class MinimumDetectableEffect:
-    """Smallest |effect| detected with the target power; in own units when an SD is given.
+@dataclass(frozen=True, repr=False)
+class MinimumDetectableEffect(ResultMixin):
+    """Smallest effect detected with the target power; in own units when an SD is given.
 
-    ``difference`` = ``effect_size`` · ``outcome_sd`` and ``percent_of_baseline`` =
-    100 · difference / ``baseline_mean`` are None when those inputs were not given.
+    ``effect_size`` is positive, except for ``alternative="smaller"``, whose effects are
+    negative. ``difference`` = ``effect_size`` · ``outcome_sd`` and ``percent_of_baseline``
+    = 100 · difference / ``baseline_mean`` are None when those inputs were not given.
     """
 
     effect_size: float
@@ -334,12 +284,16 @@ class MinimumDetectableEffect:
     n2: float
     power: float
     alpha: float
+    alternative: str = "two-sided"
+
+    _repr_fields: ClassVar = ("effect_size", "n1", "n2", "power", "alpha", "alternative")
 
 
-def _scalar_power(effect_size: float, n1: float, n2: float, alpha: float) -> float:
-    return float(
-        _two_sided_power(np.asarray(effect_size), np.asarray(n1), np.asarray(n2), np.asarray(alpha))
-    )
+def _scalar_power(
+    effect: float, n1: float, n2: float, alpha: float, alternative: str = "two-sided"
+) -> float:
+    arrays = (np.asarray(value, dtype=float) for value in (effect, n1, n2, alpha))
+    return float(_power(*arrays, alternative))
 
 
 def _scalar(value: float, name: str) -> float:
@@ -348,27 +302,50 @@ def _scalar(value: float, name: str) -> float:
     return float(value)
 
 
-def two_sample_power(effect_size: float, n1: float, n2: float, alpha: float = 0.05) -> PowerResult:
-    """Design power of the two-sided pooled-variance t-test (Cohen 1988, ch. 2).
+def _critical_value(df: float, alpha: float, alternative: str) -> float:
+    """t₁₋α/₂(df) for a two-sided test, t₁₋α(df) for a one-sided one."""
+    return float(-special.stdtrit(df, alpha / 2 if alternative == "two-sided" else alpha))
+
+
+def two_sample_power(
+    effect_size: float, n1: float, n2: float, alpha: float = 0.05, alternative: str = "two-sided"
+) -> PowerResult:
+    """Design power of the pooled-variance two-sample t-test (Cohen 1988, ch. 2).
 
     d = (μ1 − μ2)/σ must be fixed on external grounds (a clinically relevant
     difference), never the trial's own estimate (see :func:`observed_power`).
-    Unequal arms allowed: statsmodels' ``ratio`` is n2/n1.
+    Unequal arms allowed: statsmodels' ``ratio`` is n2/n1. ``alternative`` is
+    ``two-sided`` (alpha split over both tails), ``larger`` (H1: μ1 − μ2 > 0, all of alpha
+    in the upper tail) or ``smaller``.
+
+    The G*Power reference manual (two groups, two-tailed, alpha .05, d = 0.5, 86 per group):
+    power 0.9032, critical t(170) = 1.9740, noncentrality 3.2787. One-sided with 64 per
+    group, R's ``pwr.t.test(n=64, d=0.5, alternative="greater")`` gives 0.878664:
+
+    >>> two_sample_power(0.5, 86, 86)
+    PowerResult(power=0.9032, effect_size=0.5, n1=86, n2=86, alpha=0.05, alternative='two-sided')
+    >>> result = two_sample_power(0.5, 86, 86)
+    >>> round(result.critical_value, 4), round(result.noncentrality, 4)
+    (1.974, 3.2787)
+    >>> round(two_sample_power(0.5, 64, 64, alternative="larger").power, 6)
+    0.878664
     """
-    effect = float(_array(_scalar(effect_size, "effect_size"), "effect_size"))
+    effect = float(_check_effect(_scalar(effect_size, "effect_size")))
     n1 = float(_check_n(_scalar(n1, "n1"), "n1"))
     n2 = float(_check_n(_scalar(n2, "n2"), "n2"))
-    alpha = float(_check_probability(_scalar(alpha, "alpha"), "alpha"))
+    alpha = float(_check_alpha(_scalar(alpha, "alpha")))
+    check_alternative(alternative)
     df = n1 + n2 - 2
     return PowerResult(
-        power=_scalar_power(effect, n1, n2, alpha),
+        power=_scalar_power(effect, n1, n2, alpha, alternative),
         effect_size=effect,
         n1=n1,
         n2=n2,
         alpha=alpha,
         df=df,
-        critical_value=float(-special.stdtrit(df, alpha / 2)),
+        critical_value=_critical_value(df, alpha, alternative),
         noncentrality=effect * math.sqrt(n1 * n2 / (n1 + n2)),
+        alternative=alternative,
     )
 
 
@@ -382,36 +359,73 @@ def _increasing_root(function, low: float, start: float, limit: float, what: str
     return optimize.brentq(function, low, high, xtol=1e-12, rtol=4 * np.finfo(float).eps)
 
 
-def _whole_design_power(effect: float, n1: int, ratio: float, alpha: float) -> float:
+def _directed(effect_size: float, alternative: str) -> tuple[float, str]:
+    """(effect, tail) with power increasing in effect: |d| two-sided, else d in H1's direction.
+
+    A one-sided question is answered as ``larger`` with the sign of d flipped for
+    ``smaller``; an effect against the alternative has power below alpha and no answer.
+    """
+    check_alternative(alternative)
+    if alternative == "two-sided":
+        return abs(effect_size), alternative
+    directed = effect_size if alternative == "larger" else -effect_size
+    if directed <= 0:
+        sign = ">" if alternative == "larger" else "<"
+        raise ReanalysisError(
+            f"effect_size must be {sign} 0 for alternative={alternative!r}, got {effect_size:g}"
+        )
+    return directed, "larger"
+
+
+def _whole_design_power(effect: float, n1: int, ratio: float, alpha: float, tail: str) -> float:
     """Power of the whole-number design n1, ⌈ratio·n1⌉ (G*Power rounds both arms up)."""
-    return _scalar_power(effect, n1, math.ceil(ratio * n1), alpha)
+    return _scalar_power(effect, n1, math.ceil(ratio * n1), alpha, tail)
 
 
 def sample_size_per_group(
-    effect_size: float, power: float, alpha: float = 0.05, ratio: float = 1.0
+    effect_size: float,
+    power: float,
+    alpha: float = 0.05,
+    ratio: float = 1.0,
+    alternative: str = "two-sided",
 ) -> SampleSize:
-    """n1 (and n2 = ratio·n1) for the two-sided t-test to reach ``power`` at effect d.
+    """n1 (and n2 = ratio·n1) for the t-test to reach ``power`` at effect d.
 
     The root in n1 of power(d, n1, ratio·n1, alpha) = target (Cohen 1988, Table 2.4.1;
-    statsmodels ``TTestIndPower.solve_power``), with n1, n2 >= 2. d = 0 has no answer.
+    statsmodels ``TTestIndPower.solve_power``), with n1, n2 >= 2. d = 0 has no answer,
+    nor has an effect against a one-sided ``alternative``.
+
+    Cohen (1988, Table 2.4.1): d = 0.5, power 0.80, two-tailed alpha .05 needs 64 per
+    group; R's ``pwr.t.test`` gives n = 63.7656 (one-sided: 50.1508):
+
+    >>> size = sample_size_per_group(0.5, 0.8)
+    >>> round(size.n_per_group, 4), size.n_per_group_ceil
+    (63.7656, 64)
+    >>> round(sample_size_per_group(0.5, 0.8, alternative="larger").n_per_group, 4)
+    50.1508
     """
-    effect = abs(float(_array(_scalar(effect_size, "effect_size"), "effect_size")))
+    given = float(_check_effect(_scalar(effect_size, "effect_size")))
     target = float(_check_probability(_scalar(power, "power"), "power"))
-    alpha = float(_check_probability(_scalar(alpha, "alpha"), "alpha"))
+    alpha = float(_check_alpha(_scalar(alpha, "alpha")))
     ratio = _check_positive(_scalar(ratio, "ratio"), "ratio")
-    if effect == 0:
+    if not _MIN_RATIO <= ratio <= 1 / _MIN_RATIO:
+        raise ReanalysisError(
+            f"ratio must lie between {_MIN_RATIO:g} and {1 / _MIN_RATIO:g}, got {ratio:g}"
+        )
+    if given == 0:
         raise ReanalysisError("effect_size must be non-zero to solve for a sample size")
+    effect, tail = _directed(given, alternative)
     if target <= alpha:
         raise ReanalysisError(f"power must exceed alpha ({alpha:g}), got {target:g}")
     smallest = max(2.0, 2.0 / ratio)
-    if _scalar_power(effect, smallest, ratio * smallest, alpha) >= target:
+    if _scalar_power(effect, smallest, ratio * smallest, alpha, tail) >= target:
         raise ReanalysisError(
-            f"effect_size {effect:g} reaches power {target:g} with the minimum of "
+            f"effect_size {given:g} reaches power {target:g} with the minimum of "
             f"{smallest:g} per group; no smaller sample size exists"
         )
 
     def shortfall(n: float) -> float:
-        return _scalar_power(effect, n, ratio * n, alpha) - target
+        return _scalar_power(effect, n, ratio * n, alpha, tail) - target
 
     n = _increasing_root(shortfall, smallest, 2 * smallest, _MAX_N, "n_per_group")
     # The smallest whole design (n1, ⌈ratio·n1⌉) reaching the target: ⌈n⌉ does, and
@@ -419,7 +433,8 @@ def sample_size_per_group(
     # smaller n1 do too.
     n_ceil = max(math.ceil(n), math.ceil(smallest))
     while (
-        n_ceil - 1 >= smallest and _whole_design_power(effect, n_ceil - 1, ratio, alpha) >= target
+        n_ceil - 1 >= smallest
+        and _whole_design_power(effect, n_ceil - 1, ratio, alpha, tail) >= target
     ):
         n_ceil -= 1
     n2_ceil = math.ceil(ratio * n_ceil)
@@ -428,11 +443,12 @@ def sample_size_per_group(
         n_per_group_ceil=n_ceil,
         n2=ratio * n,
         n2_ceil=n2_ceil,
-        achieved_power=_whole_design_power(effect, n_ceil, ratio, alpha),
-        effect_size=effect,
+        achieved_power=_whole_design_power(effect, n_ceil, ratio, alpha, tail),
+        effect_size=effect if alternative == "two-sided" else given,
         power=target,
         alpha=alpha,
         ratio=ratio,
+        alternative=alternative,
     )
 
 
@@ -444,27 +460,40 @@ def minimum_detectable_effect(
     *,
     outcome_sd: float | None = None,
     baseline_mean: float | None = None,
+    alternative: str = "two-sided",
 ) -> MinimumDetectableEffect:
-    """Smallest |d| the two-sided t-test detects with probability ``power``.
+    """Smallest effect the t-test detects with probability ``power``.
 
     The root in d > 0 of power(d, n1, n2, alpha) = target (Cohen 1988, ch. 2); it
-    exists for alpha < power < 1. With ``outcome_sd`` (the analysis' SD, see
-    :func:`analysis_sd`) it is also given in the outcome's units, and with
-    ``baseline_mean`` as a percentage of baseline (Δ% = 100·Δ/baseline mean).
+    exists for alpha < power < 1. For ``alternative="smaller"`` the effect is −d. With
+    ``outcome_sd`` (the analysis' SD, see :func:`analysis_sd`) it is also given in the
+    outcome's units, and with ``baseline_mean`` as a percentage of baseline
+    (Δ% = 100·Δ/baseline mean).
+
+    64 per group, power 0.80, two-sided alpha .05: d = 0.499069 (Cohen's Table 2.4.1
+    lists 64 per group for d = 0.5; R's ``pwr.t.test`` power solved for d to 1e-14,
+    tests/reference/api_examples.R):
+
+    >>> round(minimum_detectable_effect(64, 64, 0.8).effect_size, 6)
+    0.499069
     """
     n1 = float(_check_n(_scalar(n1, "n1"), "n1"))
     n2 = float(_check_n(_scalar(n2, "n2"), "n2"))
     target = float(_check_probability(_scalar(power, "power"), "power"))
-    alpha = float(_check_probability(_scalar(alpha, "alpha"), "alpha"))
+    alpha = float(_check_alpha(_scalar(alpha, "alpha")))
+    check_alternative(alternative)
+    tail = "two-sided" if alternative == "two-sided" else "larger"
     if target <= alpha:
         raise ReanalysisError(f"power must exceed alpha ({alpha:g}), got {target:g}")
     if baseline_mean is not None and outcome_sd is None:
         raise ReanalysisError("baseline_mean needs outcome_sd to express the effect in units")
 
     def shortfall(d: float) -> float:
-        return _scalar_power(d, n1, n2, alpha) - target
+        return _scalar_power(d, n1, n2, alpha, tail) - target
 
     d = _increasing_root(shortfall, 0.0, 1.0, _MAX_EFFECT, "minimum detectable effect")
+    if alternative == "smaller":
+        d = -d
     difference = percent = None
     if outcome_sd is not None:
         difference = d * _check_positive(_scalar(outcome_sd, "outcome_sd"), "outcome_sd")
@@ -473,7 +502,7 @@ def minimum_detectable_effect(
             if not math.isfinite(mean) or mean == 0:
                 raise ReanalysisError(f"baseline_mean must be finite and non-zero, got {mean!r}")
             percent = 100 * difference / mean
-    return MinimumDetectableEffect(d, difference, percent, n1, n2, target, alpha)
+    return MinimumDetectableEffect(d, difference, percent, n1, n2, target, alpha, alternative)
 
 
 def observed_power(*args: object, **kwargs: object) -> NoReturn:

@@ -25,7 +25,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from scipy import optimize, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 from reanalysis.errors import ReanalysisError
+from reanalysis.stats.protocol import ConfidenceInterval, ResultMixin, plain
 
 METHODS = ("dl", "pm", "reml")
 PREDICTIONS = ("z", "t")
@@ -64,17 +65,18 @@ def _check_level(confidence_level: float) -> None:
         )
 
 
-@dataclass(frozen=True)
-class PooledEstimate:
+@dataclass(frozen=True, repr=False)
+class PooledEstimate(ResultMixin):
     """A random-effects summary of k study estimates.
 
     Fields are computed at full precision; intervals are methods (any confidence level)
-    and properties (95%, the keys of :meth:`to_dict`).
+    and properties (95%, the keys of :meth:`to_dict`). ``statistic`` and ``pvalue`` are
+    the Wald z-test of estimate = 0 (metafor's ``zval`` and ``pval``).
     """
 
     k: int
     estimate: float
-    se: float
+    standard_error: float
     se_hksj: float
     tau2: float
     i2: float
@@ -88,26 +90,43 @@ class PooledEstimate:
     weights: tuple[float, ...]
     labels: tuple[str, ...]
 
+    _repr_fields: ClassVar = ("k", "estimate", "standard_error", "pvalue", "tau2", "i2")
+
+    @property
+    def se(self) -> float:
+        """Deprecated alias of ``standard_error`` (the report's ``se`` key is read from it)."""
+        return self.standard_error
+
     @property
     def df(self) -> int:
         """Degrees of freedom of Q and of the HKSJ interval, k − 1."""
         return self.k - 1
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> tuple[float, float]:
-        """Wald interval: estimate ± z·SE (DerSimonian & Laird 1986)."""
-        half = _normal_quantile(confidence_level) * self.se
-        return self.estimate - half, self.estimate + half
+    @property
+    def statistic(self) -> float:
+        """Wald z = estimate / SE."""
+        return self.estimate / self.standard_error
 
-    def hksj_interval(self, confidence_level: float = 0.95) -> tuple[float, float]:
+    @property
+    def pvalue(self) -> float:
+        """Two-sided p of the Wald z-test, 2·Φ(−|z|)."""
+        return float(2 * stats.norm.sf(abs(self.statistic)))
+
+    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
+        """Wald interval: estimate ± z·SE (DerSimonian & Laird 1986)."""
+        half = _normal_quantile(confidence_level) * self.standard_error
+        return ConfidenceInterval(self.estimate - half, self.estimate + half)
+
+    def hksj_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
         """Hartung–Knapp–Sidik–Jonkman interval: estimate ± t(k−1)·SE_HKSJ.
 
         Hartung & Knapp 2001 (Stat Med 20:3875), Sidik & Jonkman 2002 (Stat Med 21:3153):
         SE_HKSJ² = Σ wᵢ(yᵢ − μ̂)² / ((k − 1)·Σ wᵢ) with random-effects weights wᵢ.
         """
         half = _t_quantile(confidence_level, self.df) * self.se_hksj
-        return self.estimate - half, self.estimate + half
+        return ConfidenceInterval(self.estimate - half, self.estimate + half)
 
-    def prediction_interval(self, confidence_level: float = 0.95) -> tuple[float, float]:
+    def prediction_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
         """Interval for the true effect in a new study: estimate ± c·√(SE² + τ²).
 
         ``prediction="z"``: c is the normal quantile (metafor's ``predict.rma`` default).
@@ -118,8 +137,8 @@ class PooledEstimate:
             critical = _t_quantile(confidence_level, self.k - 2)
         else:
             critical = _normal_quantile(confidence_level)
-        half = critical * math.sqrt(self.se**2 + self.tau2)
-        return self.estimate - half, self.estimate + half
+        half = critical * math.sqrt(self.standard_error**2 + self.tau2)
+        return ConfidenceInterval(self.estimate - half, self.estimate + half)
 
     @property
     def ci_low(self) -> float:
@@ -145,15 +164,18 @@ class PooledEstimate:
     def pi_high(self) -> float:
         return self.prediction_interval()[1]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON keys of ``reanalysis pool`` (95% intervals), plus ``prediction`` and
-        ``studies`` (label, estimate, se, 95% Wald CI and weight of each study), which
-        :func:`reanalysis.report.figures.pooled_forest` draws from."""
-        frame = self.summary_frame().iloc[:-1]
+    def to_dict(self, confidence_level: float = 0.95) -> dict[str, Any]:
+        """The JSON keys of ``reanalysis pool``: the pooled estimate with its Wald, HKSJ and
+        prediction intervals at ``confidence_level``, heterogeneity, and ``studies`` (label,
+        estimate, standard error, Wald CI and weight of each study), which
+        :func:`reanalysis.report.figures.pooled_forest` draws from. ``se`` repeats
+        ``standard_error`` under the name the report reads."""
+        frame = self.summary_frame(confidence_level).iloc[:-1]
         studies = [
             {
                 "label": label,
                 "estimate": row.estimate,
+                "standard_error": row.se,
                 "se": row.se,
                 "ci_low": row.ci_low,
                 "ci_high": row.ci_high,
@@ -161,25 +183,35 @@ class PooledEstimate:
             }
             for label, row in zip(self.labels, frame.itertuples(), strict=True)
         ]
-        return {
-            "k": self.k,
-            "estimate": self.estimate,
-            "se": self.se,
-            "ci_low": self.ci_low,
-            "ci_high": self.ci_high,
-            "ci_low_hksj": self.ci_low_hksj,
-            "ci_high_hksj": self.ci_high_hksj,
-            "tau2": self.tau2,
-            "i2": self.i2,
-            "q": self.q,
-            "q_p": self.q_p,
-            "pi_low": self.pi_low,
-            "pi_high": self.pi_high,
-            "method": self.method,
-            "measure": self.measure,
-            "prediction": self.prediction,
-            "studies": studies,
-        }
+        ci = self.confidence_interval(confidence_level)
+        hksj = self.hksj_interval(confidence_level)
+        pi = self.prediction_interval(confidence_level)
+        return plain(
+            {
+                "k": self.k,
+                "estimate": self.estimate,
+                "standard_error": self.standard_error,
+                "se": self.standard_error,
+                "statistic": self.statistic,
+                "pvalue": self.pvalue,
+                "df": self.df,
+                "confidence_level": confidence_level,
+                "ci_low": ci.low,
+                "ci_high": ci.high,
+                "ci_low_hksj": hksj.low,
+                "ci_high_hksj": hksj.high,
+                "tau2": self.tau2,
+                "i2": self.i2,
+                "q": self.q,
+                "q_p": self.q_p,
+                "pi_low": pi.low,
+                "pi_high": pi.high,
+                "method": self.method,
+                "measure": self.measure,
+                "prediction": self.prediction,
+                "studies": studies,
+            }
+        )
 
     def summary_frame(self, confidence_level: float = 0.95) -> pd.DataFrame:
         """One row per study (estimate, SE, Wald CI, weight in percent) and the pooled row.
@@ -194,7 +226,7 @@ class PooledEstimate:
         frame = pd.DataFrame(
             {
                 "estimate": [*y, self.estimate],
-                "se": [*se, self.se],
+                "se": [*se, self.standard_error],
                 "ci_low": [*(y - z * se), pooled_low],
                 "ci_high": [*(y + z * se), pooled_high],
                 "weight_percent": [*(100 * np.asarray(self.weights)), 100.0],
@@ -318,6 +350,19 @@ def random_effects(
 
     Assumptions: the vᵢ are known (not estimated), studies are independent, and the true
     effects are normal around μ. ``prediction="t"`` needs k ≥ 3.
+
+    DerSimonian & Kacker 2007 (Contemp Clin Trials 28:105), Tables 3 and 4, the six CLASP
+    trials' log odds ratios: DL gives μ = −0.3240, SE 0.1540, τ = 0.2323.
+
+    >>> import numpy as np
+    >>> a, n1 = np.array([5, 5, 12, 69, 9, 313]), np.array([156, 303, 565, 1570, 103, 4659])
+    >>> c, n2 = np.array([8, 17, 9, 94, 11, 352]), np.array([74, 303, 477, 1565, 105, 4650])
+    >>> log_or = np.log(a * (n2 - c) / ((n1 - a) * c))
+    >>> variance = 1 / a + 1 / (n1 - a) + 1 / c + 1 / (n2 - c)
+    >>> pooled = random_effects(log_or, variance, method="dl")
+    >>> round(pooled.estimate, 4), round(pooled.standard_error, 4), round(pooled.tau2**0.5, 4)
+    (-0.324, 0.154, 0.2323)
+    >>> lo, hi = pooled.confidence_interval()
     """
     y = _as_vector(estimates, "estimates")
     v = _as_vector(variances, "variances")
@@ -372,7 +417,7 @@ def random_effects(
     return PooledEstimate(
         k=k,
         estimate=estimate,
-        se=float(1 / math.sqrt(sum_w)),
+        standard_error=float(1 / math.sqrt(sum_w)),
         se_hksj=se_hksj,
         tau2=tau2,
         i2=float(100 * tau2 / (tau2 + typical_variance)),
@@ -388,14 +433,23 @@ def random_effects(
     )
 
 
-@dataclass(frozen=True)
-class LogRatioOfMeans:
+@dataclass(frozen=True, repr=False)
+class LogRatioOfMeans(ResultMixin):
     """ln(mean_after / mean_before) within one arm, with its sampling variance."""
 
     estimate: float
     variance: float
     n: int
     correlation: float
+
+    _record_fields: ClassVar = (
+        "estimate",
+        "variance",
+        "standard_error",
+        "ratio",
+        "n",
+        "correlation",
+    )
 
     @property
     def standard_error(self) -> float:
@@ -406,10 +460,15 @@ class LogRatioOfMeans:
         """The ratio of means, exp(estimate)."""
         return math.exp(self.estimate)
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> tuple[float, float]:
-        """Wald interval on the ratio scale: exp(estimate ± z·SE)."""
+    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
+        """Wald interval of the log ratio, estimate ± z·SE (the estimate's own scale)."""
         half = _normal_quantile(confidence_level) * self.standard_error
-        return math.exp(self.estimate - half), math.exp(self.estimate + half)
+        return ConfidenceInterval(self.estimate - half, self.estimate + half)
+
+    def ratio_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
+        """The Wald interval on the ratio scale, exp(estimate ± z·SE)."""
+        low, high = self.confidence_interval(confidence_level)
+        return ConfidenceInterval(math.exp(low), math.exp(high))
 
 
 def ratio_of_means_change(

@@ -23,7 +23,7 @@ from reanalysis.data.studies import Study
 from reanalysis.data.trials import Measurement, Trial
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats import checks
-from reanalysis.stats.effects import ConfidenceInterval
+from reanalysis.stats.protocol import ConfidenceInterval
 
 SIGNIFICANT_DIGITS = 12
 MANIFEST_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "msgspec")
