@@ -50,6 +50,10 @@ RESULT_COMMANDS = {
     ],
     "bayes": [["bayes", BURNETT, "--outcome", "pa_spine_bmd", "--confidence-level", "0.8"]],
     "audit": [["audit", "--data", str(DATA)]],
+    "extract": [
+        ["extract", str(DATA / "article.md")],
+        ["extract", str(Path(__file__).parent / "fixtures" / "article_lipids.md")],
+    ],
 }
 
 

@@ -39,3 +39,23 @@ def test_not_audited_needs_a_reason(tmp_path: Path, capsys) -> None:
     assert main(["audit", "--data", str(data)]) == 2
     err = capsys.readouterr().err
     assert "claims.toml" in err and "reason" in err and len(err.strip().splitlines()) == 1
+
+
+def test_audit_prints_its_coverage(capsys) -> None:
+    assert main(["audit", "--data", str(DATA)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last == (
+        "coverage of article.md: 22 of 24 quantitative statements audited; "
+        "not audited: lines 27, 65; unaccounted: none"
+    )
+
+
+def test_extract_draft_round_trips_and_matches_the_data(capsys) -> None:
+    import tomllib
+
+    assert main(["extract", str(DATA / "article.md"), "--toml", "--data", str(DATA)]) == 0
+    draft = tomllib.loads(capsys.readouterr().out)
+    # The table's "1.121 ± 0.141" (article line 36) is burnett2009.csv line 2.
+    cells = [c for c in draft["claim"] if c["text"].startswith("1.121 ± 0.141")]
+    assert cells and "burnett2009.csv:2" in str(cells[0])
+    assert len(draft["reference"]) == 5

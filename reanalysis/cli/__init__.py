@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from reanalysis import __version__
-from reanalysis.cli import effects, folder, power, synthesis
+from reanalysis.cli import effects, extract, folder, power, synthesis
 from reanalysis.cli.common import COMMANDS, Parser, warn
 from reanalysis.console import emit
 from reanalysis.errors import BuildInterrupted, ReanalysisError
@@ -23,9 +23,19 @@ EXIT_BAD_INPUT = 2
 # 128 + SIGINT: the shell's convention for a command stopped by Ctrl-C.
 EXIT_INTERRUPTED = 130
 # The order of ``reanalysis --help``: from checking the data to the whole report.
-ORDER = ("validate", "effects", "power", "pool", "bayes", "audit", "report", "init")
+ORDER = (
+    "validate",
+    "effects",
+    "power",
+    "pool",
+    "bayes",
+    "extract",
+    "audit",
+    "report",
+    "init",
+)
 # The modules above register their subcommands when imported.
-_REGISTERED = (effects, folder, power, synthesis)
+_REGISTERED = (effects, extract, folder, power, synthesis)
 
 
 def build_parser() -> Parser:

@@ -17,18 +17,23 @@ def _audit_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("audit", "verdict on every claim and reference of the audited article", _audit_arguments)
 def run_audit(args: argparse.Namespace) -> int:
-    from reanalysis.analysis.claims import audit
+    from reanalysis.analysis.claims import evaluate_all, load_audit_data
+    from reanalysis.analysis.claims.coverage import article_coverage
 
-    verdicts = audit(args.data)
+    data = load_audit_data(args.data)
+    verdicts = evaluate_all(data)
     if args.format != "text":
         print_records([v.record() for v in verdicts], args.format)
         return 0
+    coverage = article_coverage(data)
     width = max((len(v.id) for v in verdicts), default=5)
     section = max((len(v.section) for v in verdicts), default=7)
     verdict = max((len(str(v.verdict)) for v in verdicts), default=7)
     say(f"{'claim':<{width}}  {'section':<{section}}  {'verdict':<{verdict}}  evidence")
     for v in verdicts:
         say(f"{v.id:<{width}}  {v.section:<{section}}  {v.verdict!s:<{verdict}}  {v.evidence}")
+    if coverage is not None:
+        say(f"coverage of {coverage['article']}: {coverage['summary']}")
     return 0
 
 
