@@ -35,6 +35,7 @@ BASES = {
         ["--n1", "30", "--n2", "30", "--power", "0.8"],
     ],
     "audit": [["--data", str(ROOT / "data")]],
+    "extract": [[str(ROOT / "data" / "article.md")]],
 }
 WRITERS = {"report", "init"}
 HOSTILE = [

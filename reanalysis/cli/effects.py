@@ -68,9 +68,13 @@ def _effects_arguments(parser: argparse.ArgumentParser) -> None:
     given.add_argument("--r", type=number, help="pre–post correlation, in (-1, 1)")
     given.add_argument(
         "--reported-p",
-        type=number,
-        help="a printed two-sided p of the between-arm test: use the r that reproduces it",
+        help=(
+            "the between-arm P as printed (e.g. 0.0014, '<0.001', NS): use the r that "
+            "reproduces it, with the r interval its rounding admits"
+        ),
     )
+    parser.add_argument("--treatment", help="treatment arm of the comparison (multi-arm trials)")
+    parser.add_argument("--control", help="control arm of the comparison (multi-arm trials)")
     parser.add_argument(
         "--analysis", choices=("change", "ancova"), default="change", help="default: change"
     )
@@ -153,10 +157,14 @@ def run_effects(args: argparse.Namespace) -> int:
     from reanalysis.analysis.trial_effects import between_arm_effects
     from reanalysis.data.trials import load_trial
 
-    if args.reported_p is not None and not 0 < args.reported_p < 1:
-        raise ReanalysisError(
-            f"--reported-p must lie strictly between 0 and 1, got {args.reported_p}"
-        )
+    reported = None
+    if args.reported_p is not None:
+        from reanalysis.stats.printed import parse_printed_p
+
+        try:
+            reported = parse_printed_p(args.reported_p)
+        except ReanalysisError as error:
+            raise ReanalysisError(f"--reported-p: {error}") from None
     if args.r is not None and not -1 < args.r < 1:
         raise ReanalysisError(f"--r must lie strictly between -1 and 1, got {args.r}")
     trial = load_trial(args.file)
@@ -169,9 +177,11 @@ def run_effects(args: argparse.Namespace) -> int:
         args.outcome,
         args.week,
         r=args.r,
-        reported_p=args.reported_p,
+        reported_p=reported,
         analysis=args.analysis,
         study=args.study,
+        treatment=args.treatment,
+        control=args.control,
         settings=settings_for([args.file], args.config),
     )
     if args.format == "text":

@@ -443,7 +443,9 @@ def parse_printed_p(text: str, significance_level: float = 0.05) -> PrintedP:
     decimals = max(len(match["fraction"] or "") - exponent, 0)
     # A bound must leave some P in (0, 1]: "< 0", "<= 0" and "> 1" admit none.
     empty = (relation in ("<", "<=") and number == 0) or (relation == ">" and number == 1)
-    if not 0 <= number <= 1 or empty:
+    # A bare "0" (no decimals) is no P value: "P = 0.000" is, meaning below 0.0005.
+    bare_zero = relation == "=" and number == 0 and decimals == 0
+    if not 0 <= number <= 1 or empty or bare_zero:
         raise ReanalysisError(f"text must print a P value between 0 and 1, got {text!r}")
     return PrintedP(text, relation, float(number), decimals, alpha)
 
