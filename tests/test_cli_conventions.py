@@ -47,6 +47,14 @@ RESULT_COMMANDS = {
     "pool": [
         ["pool", BURNETT, SNYDER, "--outcome", "estradiol", "--measure", "romc", *FIRST],
         ["pool", SNYDER, "--outcome", "estradiol", "--measure", "romc", "--r", "0.5", *DOSES],
+        [
+            "pool",
+            str(Path(__file__).parent / "fixtures" / "other_field" / "depression.csv"),
+            "--outcome",
+            "phq9",
+            "--measure",
+            "dppc2",
+        ],
     ],
     "bayes": [["bayes", BURNETT, "--outcome", "pa_spine_bmd", "--confidence-level", "0.8"]],
     "audit": [["audit", "--data", str(DATA)]],

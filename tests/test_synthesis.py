@@ -523,3 +523,23 @@ def test_cli_pool_bad_input(capsys):
     argv = ["pool", str(FILES[1]), "--outcome", "estradiol", "--measure", "romc"]
     assert main([*argv, "--subgroup", "nolabel"]) == 2
     assert "ARM=LABEL" in capsys.readouterr().err
+
+
+def test_common_effect_model_matches_metafor_fe():
+    # R metafor 3.8-1 on DerSimonian & Kacker 2007's CLASP trials:
+    #   fit <- rma(yi, vi, method = "FE")   # yi, vi as in the random_effects doctest
+    #   sprintf("%.17g", c(fit$beta, fit$se, fit$ci.lb, fit$ci.ub, fit$QE, fit$I2))
+    a, n1 = np.array([5, 5, 12, 69, 9, 313]), np.array([156, 303, 565, 1570, 103, 4659])
+    c, n2 = np.array([8, 17, 9, 94, 11, 352]), np.array([74, 303, 477, 1565, 105, 4650])
+    y = np.log(a * (n2 - c) / ((n1 - a) * c))
+    v = 1 / a + 1 / (n1 - a) + 1 / c + 1 / (n2 - c)
+    pooled = random_effects(y, v, method="fe")
+    tol = TOLERANCE["metafor"]
+    assert pooled.estimate == pytest.approx(-0.19734696130462201, rel=tol)
+    assert pooled.standard_error == pytest.approx(0.069368315107334169, rel=tol)
+    low, high = pooled.confidence_interval()
+    assert low == pytest.approx(-0.33330636058322272, rel=tol)
+    assert high == pytest.approx(-0.061387562026021331, rel=tol)
+    assert pooled.q == pytest.approx(9.6778673915888156, rel=tol)
+    assert pooled.i2 == pytest.approx(48.335725241021827, rel=tol)
+    assert pooled.tau2 == 0

@@ -66,15 +66,25 @@ def default_correlation(outcome: str, settings: Settings | None = None) -> float
 
 
 def _between_arm_study_effects(
-    trial: Any, outcome: str, measure: str, r: float, week: float | None, study: str | None
+    trial: Any,
+    outcome: str,
+    measure: str,
+    r: float | None,
+    week: float | None,
+    study: str | None,
+    settings: Settings | None = None,
+    implied: Mapping[tuple, float] | None = None,
 ) -> list[StudyEffect]:
     """Each treatment arm vs the control at ``week``, via :func:`between_arm_effects`.
 
-    When several treatment arms share one control, the control's n is divided evenly
-    among the comparisons so that it is not counted twice (Cochrane Handbook v6.4,
-    section 23.3.4); means and SDs are unchanged.
+    With ``r`` None each comparison uses its own r: the r its reported P implies
+    (``implied``, keyed by trial, study, outcome, week, treatment, control), else each
+    arm's own r from its data, else the outcome's settings. When several treatment arms
+    share one control, the control's n is divided evenly among the comparisons so that it
+    is not counted twice (Cochrane Handbook v6.4, section 23.3.4); means and SDs are
+    unchanged.
     """
-    effects = between_arm_effects(trial, outcome, week, r=r, study=study)
+    effects = between_arm_effects(trial, outcome, week, r=r, study=study, settings=settings)
     # A comparison needs both arms' baseline and follow-up means and SDs to be pooled here;
     # change-only and follow-up-only arms are left out (the effects table shows them).
     pairs = [
@@ -91,12 +101,19 @@ def _between_arm_study_effects(
         if sharing[c.control.arm] > 1:
             control = replace(control, n=max(2, control.n // sharing[c.control.arm]))
         treatment = c.treatment.data
+        key = (trial.name, effects.study, outcome, effects.week, c.treatment.arm, c.control.arm)
+        if r is not None:
+            r_t, r_c = r, r
+        elif implied and key in implied:
+            r_t = r_c = implied[key]
+        else:
+            r_t, r_c = c.treatment.change.correlation, c.control.change.correlation
         if measure == "md_change":
-            result = difference_in_change(treatment, control, r)
+            result = difference_in_change(treatment, control, r_t, r_control=r_c)
             estimate, variance = result.estimate, result.standard_error**2
         else:
             compute = dppc2 if measure == "dppc2" else smcr_difference
-            effect = compute(treatment, control, r)
+            effect = compute(treatment, control, r_t, r_control=r_c)
             estimate, variance = effect.estimate, effect.variance
         rows = [
             m.row
@@ -159,6 +176,7 @@ def study_effects(
     followup: str = "last",
     prefer_studies: Sequence[str] = (),
     settings: Settings | None = None,
+    implied: Mapping[tuple, float] | None = None,
 ) -> tuple[StudyEffect, ...]:
     """The per-file effects that :func:`pool_trials` pools.
 
@@ -167,18 +185,16 @@ def study_effects(
     (Becker 1988) for each treatment arm vs control, from
     :func:`reanalysis.analysis.trial_effects.between_arm_effects`; or ``romc``, each
     treatment arm's log ratio of means from baseline (:func:`ratio_of_means_change`).
-    ``followup`` picks the last (default) or first follow-up week. ``r`` defaults to the
-    midpoint of the outcome's plausible range
-    (:func:`reanalysis.analysis.plausible.plausible_correlation`).
+    ``followup`` picks the last (default) or first follow-up week. With ``r`` None, each
+    between-arm comparison uses its own r (its reported P's, its arms' own, or the
+    settings'; see :func:`_between_arm_study_effects`) and ``romc`` the settings' r.
     ``prefer_studies`` names studies (reports) to use in files that hold several.
     """
     if measure not in MEASURES:
         raise ReanalysisError(f"measure must be one of {', '.join(MEASURES)}, got {measure!r}")
     if followup not in FOLLOWUPS:
         raise ReanalysisError(f"followup must be one of {', '.join(FOLLOWUPS)}, got {followup!r}")
-    if r is None:
-        r = default_correlation(outcome, settings)
-    if not -1 < r < 1:
+    if r is not None and not -1 < r < 1:
         raise ReanalysisError(f"r must lie strictly between -1 and 1, got {r}")
     found: list[StudyEffect] = []
     for trial in trials:
@@ -186,11 +202,14 @@ def study_effects(
             continue
         study = _chosen_study(trial, outcome, prefer_studies)
         if measure == "romc":
-            found += _ratio_study_effects(trial, outcome, r, followup, study)
+            ratio_r = r if r is not None else default_correlation(outcome, settings)
+            found += _ratio_study_effects(trial, outcome, ratio_r, followup, study)
         else:
             weeks = trial.followup_weeks(outcome, study)
             week = weeks[0] if followup == "first" and weeks else None
-            found += _between_arm_study_effects(trial, outcome, measure, r, week, study)
+            found += _between_arm_study_effects(
+                trial, outcome, measure, r, week, study, settings, implied
+            )
     return tuple(found)
 
 
@@ -204,8 +223,10 @@ def pool_trials(
     followup: str = "last",
     prefer_studies: Sequence[str] = (),
     settings: Settings | None = None,
+    implied: Mapping[tuple, float] | None = None,
 ) -> PooledEstimate:
-    """Random-effects pooling of :func:`study_effects` across trial files.
+    """Random-effects pooling of :func:`study_effects` across trial files (``method="fe"``:
+    the common-effect model). With ``r`` None each comparison uses its own r.
 
     Raises ReanalysisError when fewer than two comparisons have data (e.g. when the
     control arm's values were not published).
@@ -231,7 +252,7 @@ def pool_trials(
     >>> pool_trials(trials, "score", "dppc2", r=0.5)
     PooledEstimate(k=3, estimate=0.8346, standard_error=0.1725, pvalue=1.308e-06, tau2=0, i2=0)
     """
-    found = study_effects(trials, outcome, measure, r, followup, prefer_studies, settings)
+    found = study_effects(trials, outcome, measure, r, followup, prefer_studies, settings, implied)
     if len(found) < 2:
         names = ", ".join(t.name for t in trials)
         raise ReanalysisError(

@@ -37,7 +37,12 @@ def _pool_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--r", type=number, help="pre–post correlation (default: plausible midpoint)"
     )
-    parser.add_argument("--method", choices=("dl", "pm", "reml"), default="reml")
+    parser.add_argument(
+        "--method",
+        choices=("dl", "pm", "reml", "fe"),
+        default="reml",
+        help="τ² estimator, or fe for the common-effect model (default: reml)",
+    )
     parser.add_argument(
         "--prediction", choices=("z", "t"), default="z", help="prediction interval: z or t(k-2)"
     )
@@ -84,6 +89,9 @@ def run_pool(args: argparse.Namespace) -> int:
         raise ReanalysisError(f"--r must lie strictly between -1 and 1, got {args.r}")
     trials = [load_trial(path) for path in args.files]
     settings = settings_for(args.files, args.config)
+    # Without --r each comparison keeps its own r (its arms' own, else the settings');
+    # a ratio of means within arms takes the settings' r.
+    own = args.r is None and args.measure != "romc"
     r = args.r if args.r is not None else default_correlation(args.outcome, settings)
     level = args.confidence_level
     with warnings.catch_warnings(record=True) as caught:
@@ -92,14 +100,16 @@ def run_pool(args: argparse.Namespace) -> int:
             trials,
             args.outcome,
             args.measure,
-            r=r,
+            r=None if own else r,
             method=args.method,
             prediction=args.prediction,
             followup=args.followup,
             prefer_studies=args.study,
+            settings=settings,
         )
+        shown_r = None if own else r
         records = [
-            {"group": "all", "outcome": args.outcome, "r": r, "few_studies": pooled.k < 3}
+            {"group": "all", "outcome": args.outcome, "r": shown_r, "few_studies": pooled.k < 3}
             | pooled.to_dict(level)
         ]
         if args.subgroup:
@@ -123,7 +133,9 @@ def run_pool(args: argparse.Namespace) -> int:
     scale = " (log scale)" if args.measure == "romc" else ""
     ci = interval_label(level)
     say(
-        f"{args.measure}{scale} of {args.outcome}, r = {r:.4g}, {args.method.upper()}, "
+        f"{args.measure}{scale} of {args.outcome}, "
+        + ("each comparison at its own r" if own else f"r = {r:.4g}")
+        + f", {args.method.upper()}, "
         f"k = {pooled.k}; {ci}s"
     )
     overall = records[0]

@@ -35,7 +35,7 @@ from statsmodels.stats.meta_analysis import combine_effects
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.protocol import ConfidenceInterval, ResultMixin, plain
 
-METHODS = ("dl", "pm", "reml")
+METHODS = ("dl", "pm", "reml", "fe")
 PREDICTIONS = ("z", "t")
 
 # REML convergence, on a scale-free criterion: stop when a scoring step changes τ² by
@@ -343,6 +343,9 @@ def random_effects(
       τ² = max(0, (Q − (k − 1)) / (Σw − Σw²/Σw)), w = 1/v.
     * ``"pm"``: Paule & Mandel 1982, as in DerSimonian & Kacker 2007.
     * ``"reml"``: restricted maximum likelihood (Viechtbauer 2005), metafor's default.
+    * ``"fe"``: the common-effect (fixed-effect) model, τ² = 0: inverse-variance weights
+      1/vᵢ (metafor ``method="FE"``); I² is then Higgins & Thompson's (2002, eq. 10)
+      max(0, (Q − (k − 1))/Q), as metafor reports it for this model.
 
     Then μ̂ = Σwᵢyᵢ/Σwᵢ with wᵢ = 1/(vᵢ + τ²) and SE = 1/√Σwᵢ. Q = Σ(yᵢ − ȳ_FE)²/vᵢ
     (Cochran 1954) with p from χ²(k − 1). I² = 100·τ²/(τ² + s²),
@@ -395,7 +398,9 @@ def random_effects(
     q = float(fixed.q)
     # statsmodels leaves the DL moment estimate untruncated; a negative τ² is not a variance.
     dl = max(0.0, float(fixed.tau2))
-    if method == "dl":
+    if method == "fe":
+        tau2 = 0.0
+    elif method == "dl":
         tau2 = dl
     elif method == "pm":
         tau2 = _tau2_pm(y, v)
@@ -420,7 +425,11 @@ def random_effects(
         standard_error=float(1 / math.sqrt(sum_w)),
         se_hksj=se_hksj,
         tau2=tau2,
-        i2=float(100 * tau2 / (tau2 + typical_variance)),
+        i2=(
+            100 * max(0.0, (q - (k - 1)) / q)
+            if method == "fe" and q > 0
+            else float(100 * tau2 / (tau2 + typical_variance))
+        ),
         q=q,
         q_p=float(stats.chi2.sf(q, k - 1)),
         method=method,

@@ -83,7 +83,7 @@ def _build(data_dir: Path, command: str, config: Path | None) -> dict[str, Any]:
         ),
         "power": _computed(power_analyses(dataset, headlines), "power", failed),
         "bayes": _computed(bayes_records(dataset, headlines), "Bayesian reading", failed),
-        "synthesis": synthesis_records(dataset),
+        "synthesis": synthesis_records(dataset, implied_correlations(reanalyses)),
         "thresholds": threshold_records(dataset),
         "consistency": consistency,
         "reported_statistics": reported_statistics(

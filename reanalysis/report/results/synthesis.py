@@ -28,11 +28,15 @@ def response_correlations(dataset: Dataset, outcome: str) -> tuple[float, ...]:
     return (plausible.low, (plausible.low + plausible.high) / 2, plausible.high)
 
 
-def synthesis_records(dataset: Dataset) -> dict[str, Any]:
+def synthesis_records(
+    dataset: Dataset, implied: dict[tuple, float] | None = None
+) -> dict[str, Any]:
     """Random-effects pooling across trial files.
 
     Between arms: d_ppc2 (unit-free, so files printing different units pool) of each
-    treatment arm against its control at the last follow-up, for every outcome; an
+    treatment arm against its control at the last follow-up, for every outcome, each
+    comparison at its own r (its reported P's, its arms' own, or the settings'), by REML
+    random effects beside the common-effect model; an
     outcome with fewer than two such comparisons is recorded as not poolable, with the
     reason. Within arms: each treatment arm's ratio of means from baseline to its first
     follow-up (Lajeunesse 2011), pooled and per regimen (``arm_regimen`` in
@@ -47,13 +51,40 @@ def synthesis_records(dataset: Dataset) -> dict[str, Any]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", FewStudiesWarning)
                 pooled = synthesis.pool_trials(
-                    files, outcome, "dppc2", prefer_studies=prefer, settings=dataset.settings
+                    files,
+                    outcome,
+                    "dppc2",
+                    prefer_studies=prefer,
+                    settings=dataset.settings,
+                    implied=implied,
+                )
+                common = synthesis.pool_trials(
+                    files,
+                    outcome,
+                    "dppc2",
+                    method="fe",
+                    prefer_studies=prefer,
+                    settings=dataset.settings,
+                    implied=implied,
                 )
         except NUMERIC_FAILURES as error:
             reason = failure_reason(error)
             between.append({"outcome": outcome, "poolable": False, "reason": reason})
             continue
-        between.append({"outcome": outcome, "poolable": True} | pooled.to_dict())
+        fixed = common.confidence_interval()
+        between.append(
+            {"outcome": outcome, "poolable": True}
+            | pooled.to_dict()
+            | {
+                "common_effect": {
+                    "estimate": common.estimate,
+                    "standard_error": common.standard_error,
+                    "ci_low": fixed.low,
+                    "ci_high": fixed.high,
+                    "i2": common.i2,
+                }
+            }
+        )
     regimens = _arm_regimens(dataset)
     response = []
     for outcome in outcomes:
