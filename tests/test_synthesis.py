@@ -543,3 +543,27 @@ def test_common_effect_model_matches_metafor_fe():
     assert pooled.q == pytest.approx(9.6778673915888156, rel=tol)
     assert pooled.i2 == pytest.approx(48.335725241021827, rel=tol)
     assert pooled.tau2 == 0
+
+
+def test_each_comparison_is_pooled_at_its_own_configured_r():
+    # tests/fixtures/other_field_configured/analysis.toml sets r = 0.7 for LDL; R (see
+    # tests/reference/other_field.R) gives the change-score SE at r = 0.7 as 4.50534 and at
+    # the default r = 0.5 as 5.81119. Without an r, pooling keeps each comparison's own.
+    from reanalysis.analysis.synthesis import study_effects
+    from reanalysis.data.settings import load_settings
+
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    trial = load_trial(fixtures / "other_field" / "lipids.csv")
+    configured = load_settings(fixtures / "other_field_configured" / "analysis.toml")
+    reference = json.loads(
+        (Path(__file__).parent / "reference" / "other_field_values.json").read_text()
+    )
+    se = {
+        x["r"]: x["change"]["standard_error"]
+        for x in reference["records"]
+        if x["outcome"] == "ldl_cholesterol"
+    }
+    (own,) = study_effects([trial], "ldl_cholesterol", "md_change", settings=configured)
+    (plain,) = study_effects([trial], "ldl_cholesterol", "md_change")
+    assert own.variance == pytest.approx(se[0.7] ** 2, rel=TOLERANCE["metafor"])
+    assert plain.variance == pytest.approx(se[0.5] ** 2, rel=TOLERANCE["metafor"])
