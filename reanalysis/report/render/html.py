@@ -205,14 +205,25 @@ def html(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
         opening += 1
     header = [f"<h1>{_e(blocks[0].text)}</h1>"] if blocks and blocks[0].kind == "h1" else []
     header += [f"<p>{_e(b.text)}</p>" for b in blocks[len(header) : opening]]
+    nav = f'<nav id="contents" aria-label="Contents"><ol>{contents}</ol></nav>'
+    # The contents follow the first section (the summary of findings), so that a reader on
+    # a phone meets the verdicts on the first screen, not a list of links.
     body: list[str] = []
+    sections_closed = 0
     in_section = False
     heading = ""
     captions: dict[str, int] = {}
     for block in blocks[opening:]:
         if block.kind == "h2":
             if in_section:
-                body.append('<p class="top"><a href="#contents">contents ↑</a></p></section>')
+                body.append(
+                    '<p class="top"><a href="#contents">contents ↓</a></p></section>'
+                    if sections_closed == 0
+                    else '<p class="top"><a href="#contents">contents ↑</a></p></section>'
+                )
+                sections_closed += 1
+                if sections_closed == 1:
+                    body.append(nav)
             in_section = True
             ident = _anchor(block.text)
             body.append(f'<section aria-labelledby="{ident}">')
@@ -237,6 +248,8 @@ def html(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
             body.append(_figure(figures[block.figure]))
     if in_section:
         body.append("</section>")
+    if sections_closed == 0:
+        body.append(nav)
     title = _e(results.get("report", {}).get("title", "Reanalysis"))
     return "\n".join(
         [
@@ -246,7 +259,6 @@ def html(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
             "<header>",
             *header,
             "</header>",
-            f'<nav id="contents" aria-label="Contents"><ol>{contents}</ol></nav>',
             "<main>",
             *body,
             "</main>\n</body></html>\n",
