@@ -16,6 +16,7 @@ from reanalysis.report.render.sections import (
     methods,
     not_computed,
     power,
+    references,
     reported_p,
     sensitivity,
     statistics,
@@ -43,6 +44,7 @@ SECTIONS: tuple[Callable[[dict[str, Any]], list[Block]], ...] = (
     methods.blocks,
     studies.blocks,
     trial_data.blocks,
+    references.blocks,
     appendix.blocks,
 )
 
