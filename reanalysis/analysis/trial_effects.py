@@ -6,8 +6,9 @@ The trial layer over :mod:`reanalysis.stats.effects` and
 (:func:`reanalysis.analysis.arms.arm_data`: baseline and follow-up values, a change
 printed as such, the arm's own r), takes the common r as given, implied by a reported P,
 or from the settings (:mod:`reanalysis.analysis.plausible`), and returns every effect as
-frozen dataclasses with flat records for the report. :func:`correlation_verdict` and
-:func:`printed_p_verdict` word an implied correlation against its plausible range.
+frozen dataclasses with flat records for the report (built in
+:mod:`~reanalysis.analysis.effect_records`). A reported P and the r it implies are read
+and worded in :mod:`~reanalysis.analysis.reported_p`, whose verdicts import from here.
 
 Which comparisons a pair of arms allows depends on what was printed:
 
@@ -29,7 +30,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reanalysis.analysis.arms import ArmData, WithinArm, arm_data, arm_pairs, within_arm
+from reanalysis.analysis.effect_records import arm_only_record, comparison_record
 from reanalysis.analysis.plausible import correlation_for, plausible_for
+from reanalysis.analysis.reported_p import (
+    _r_from_reported,
+    _reported,
+    correlation_verdict,
+    implied_p_record,
+    printed_p_verdict,
+)
 from reanalysis.data.settings import Settings
 from reanalysis.data.trials import Trial
 from reanalysis.errors import ReanalysisError
@@ -39,8 +48,6 @@ from reanalysis.stats.correlation import (
     ImpliedCorrelation,
     PlausibleCorrelation,
     PrintedPCorrelation,
-    correlation_for_printed_p,
-    implied_correlation,
 )
 from reanalysis.stats.effects import (
     AncovaResult,
@@ -59,11 +66,20 @@ from reanalysis.stats.effects import (
     smcc_from_change,
     smcr_difference,
 )
-from reanalysis.stats.printed import CorrelationSegment, PrintedP, parse_printed_p
+from reanalysis.stats.printed import PrintedP
 from reanalysis.stats.protocol import check_alternative, plain, short
 
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = [
+    "Comparison",
+    "TrialEffects",
+    "between_arm_effects",
+    "correlation_verdict",
+    "implied_p_record",
+    "printed_p_verdict",
+]
 
 # The results of a comparison that depend on what was printed (None when not available).
 _RESULTS = (
@@ -79,80 +95,6 @@ _RESULTS = (
 )
 # The primary analysis asked for, then what replaces it when the data do not allow it.
 _FALLBACK = {"ancova": ("ancova", "change", "final"), "change": ("change", "final")}
-
-
-def correlation_verdict(implied: ImpliedCorrelation) -> str:
-    """One sentence saying whether the implied r lies in the judged plausible range."""
-    status = implied.status
-    if status == "no_root":
-        return (
-            f"not consistent: no r in (-1, 1) reproduces {implied.target} = "
-            f"{implied.target_value:g} under the {implied.analysis} analysis"
-        )
-    roots = ", ".join(f"{r:.3f}" for r in implied.roots)
-    if status == "no_range":
-        return f"implied r = {roots}; no plausible range is recorded for this measurement"
-    span = f"[{implied.plausible.low:g}, {implied.plausible.high:g}]"
-    if status == "consistent":
-        return f"consistent: implied r = {roots} lies in the plausible range {span}"
-    return f"not consistent: implied r = {roots} lies outside the plausible range {span}"
-
-
-def implied_p_record(implied: ImpliedCorrelation) -> dict[str, Any]:
-    """The r implied by a reported p as flat fields: its roots, the chosen r (None when no
-    r reproduces the p), its status against the plausible range in words, and the range
-    of p attainable over r."""
-    return {
-        "roots": list(implied.roots),
-        "implied_r": implied.correlation if implied.roots else None,
-        "consistent": implied.consistent,
-        "verdict": correlation_verdict(implied),
-        "attainable_p_low": implied.attainable[0],
-        "attainable_p_high": implied.attainable[1],
-    }
-
-
-# (confidence level, alternative) of the intervals and p-values in a record.
-_Test = tuple[float, str]
-_DEFAULT_TEST: _Test = (0.95, "two-sided")
-
-
-def _under(result: TTestResult | None, test: _Test) -> TTestResult | None:
-    """``result`` tested against the record's alternative (unchanged when two-sided, and
-    None when the data allow no result)."""
-    if result is None or test[1] == "two-sided":
-        return result
-    return result.with_alternative(test[1])
-
-
-def _segment_text(segment: CorrelationSegment) -> str:
-    """ "r from a to b", or a one-sided "r >= a" / "r <= b" where the set reaches ±1."""
-    low = segment.low_bound == "printed P"
-    high = segment.high_bound == "printed P"
-    if low and high:
-        return f"r from {segment.low:.3f} to {segment.high:.3f}"
-    if high:
-        return f"r <= {segment.high:.3f}"
-    return f"r >= {segment.low:.3f}" if low else "every r in (-1, 1)"
-
-
-def printed_p_verdict(fit: PrintedPCorrelation) -> str:
-    """One sentence: the r a printed P admits, against the plausible range."""
-    text, analysis = fit.printed.text, fit.analysis
-    if not fit.interval.segments:
-        low, high = fit.attainable
-        return (
-            f"not consistent: no r in (-1, 1) gives a P that prints as {text!r} under the "
-            f"{analysis} analysis (attainable P {low:.3g} to {high:.3g})"
-        )
-    span = " or ".join(_segment_text(segment) for segment in fit.interval.segments)
-    admits = f"P printed as {text!r} admits {span} under the {analysis} analysis"
-    if fit.plausible is None:
-        return f"{admits}; no plausible range is recorded for this measurement"
-    bounds = f"[{fit.plausible.low:g}, {fit.plausible.high:g}]"
-    if fit.consistent:
-        return f"consistent: {admits}, which meets the plausible range {bounds}"
-    return f"not consistent: {admits}, outside the plausible range {bounds}"
 
 
 @dataclass(frozen=True)
@@ -230,7 +172,7 @@ class TrialEffects:
         """
         test = (confidence_level, check_alternative(alternative))
         if self.selected is not None and self.comparisons:
-            return [self._comparison_record(c, test) for c in self.comparisons]
+            return [comparison_record(self, c, test) for c in self.comparisons]
         records = []
         control = self.missing_controls[0] if self.missing_controls else None
         for arm in (a for a in self.within if a.role == "treatment"):
@@ -240,11 +182,11 @@ class TrialEffects:
                 if c.kind == "treatment_vs_control" and c.treatment.arm == arm.arm
             ]
             if against_control:
-                records += [self._comparison_record(c, test) for c in against_control]
+                records += [comparison_record(self, c, test) for c in against_control]
             else:
-                records.append(self._arm_only_record(arm, control, test))
+                records.append(arm_only_record(self, arm, control, test))
         records += [
-            self._comparison_record(c, test)
+            comparison_record(self, c, test)
             for c in self.comparisons
             if c.kind == "treatment_vs_treatment"
         ]
@@ -276,156 +218,6 @@ class TrialEffects:
 
     def _repr_html_(self) -> str:
         return self.to_frame().to_html(index=False, float_format=lambda x: f"{x:.4g}")
-
-    def _common(self, r: float | None, r_source: str | None, test: _Test = _DEFAULT_TEST) -> dict:
-        level, alternative = test
-        return {
-            "trial": self.trial,
-            "study": self.study,
-            "outcome": self.outcome,
-            "unit": self.unit,
-            "week": self.week,
-            "analysis": self.analysis,
-            "r": r,
-            "r_source": r_source,
-            "plausible_r_low": self.plausible.low if self.plausible else None,
-            "plausible_r_high": self.plausible.high if self.plausible else None,
-            "confidence_level": level,
-            "alternative": alternative,
-        }
-
-    @staticmethod
-    def _arm_fields(prefix: str, arm: WithinArm | None, test: _Test = _DEFAULT_TEST) -> dict:
-        if arm is None:
-            keys = ("mean_change", "change_sd", "percent_change", "p_within", "r", "r_source")
-            return {f"{prefix}_{key}": None for key in keys} | {f"n_{prefix}": None}
-        change, summary = arm.change, arm.summary
-        paired = _under(change.test, test) if change else None
-        ci = paired.confidence_interval(test[0]) if paired else None
-        baseline, followup = summary.baseline, summary.followup
-        return {
-            f"n_{prefix}": arm.n,
-            f"{prefix}_n_assumed": arm.n_assumed,
-            f"{prefix}_baseline_mean": baseline.mean if baseline else None,
-            f"{prefix}_followup_mean": followup.mean,
-            f"{prefix}_mean_change": change.mean_change if change else None,
-            f"{prefix}_change_sd": change.change_sd if change else None,
-            f"{prefix}_change_ci_low": ci.low if ci else None,
-            f"{prefix}_change_ci_high": ci.high if ci else None,
-            f"{prefix}_percent_change": change.percent_change if change else None,
-            f"{prefix}_p_within": paired.pvalue if paired else None,
-            f"{prefix}_r": change.correlation if change else None,
-            f"{prefix}_r_source": arm.r_source,
-            f"{prefix}_change_printed": followup.change_mean is not None,
-            f"{prefix}_estimated": summary.estimated,
-        }
-
-    def _arm_only_record(self, arm: WithinArm, control: str | None, test: _Test) -> dict:
-        r = arm.change.correlation if arm.change else None
-        record = self._common(r, arm.r_source, test)
-        record |= {"comparison": "within_arm_only", "treatment": arm.arm, "control": control}
-        record |= self._arm_fields("treatment", arm, test)
-        record |= self._arm_fields("control", None, test)
-        for key in (
-            "md_change",
-            "md_change_se",
-            "md_change_ci_low",
-            "md_change_ci_high",
-            "p_value",
-            "dppc2",
-            "dppc2_var",
-            "smcr_diff",
-            "smcr_diff_var",
-        ):
-            record[key] = None
-        record["notes"] = list(self.notes)
-        return record
-
-    def _comparison_record(self, c: Comparison, test: _Test) -> dict:
-        record = self._common(c.r, c.r_source, test)
-        record |= {"comparison": c.kind, "treatment": c.treatment.arm, "control": c.control.arm}
-        record |= {"analysis": c.analysis}
-        record |= self._arm_fields("treatment", c.treatment, test)
-        record |= self._arm_fields("control", c.control, test)
-        change, ancova = _under(c.change, test), _under(c.ancova, test)
-        primary, level = _under(c.primary, test), test[0]
-        record |= _t_fields(change, "md_change", "md_change_se", "md_change_ci", "p_change", level)
-        record["p_change_welch"] = _get(_under(c.change_welch, test), "pvalue")
-        record |= _t_fields(ancova, "ancova_estimate", "ancova_se", "ancova_ci", "p_ancova", level)
-        record["ancova_slope"] = _get(c.ancova, "slope")
-        record |= _t_fields(primary, "estimate", "estimate_se", "estimate_ci", "p_value", level)
-        record["df"] = c.primary.df
-        record |= {
-            "final_difference_ignoring_baseline": _get(c.final, "estimate"),
-            "p_final_ignoring_baseline": _get(_under(c.final, test), "pvalue"),
-            "baseline_difference": _get(c.baseline, "estimate"),
-            "p_baseline": _get(_under(c.baseline, test), "pvalue"),
-        }
-        for key, effect in (
-            ("dppc2", c.dppc2),
-            ("smcr_diff", c.smcr_difference),
-            ("smcc_diff", c.smcc_difference),
-            ("hedges_g_final", c.hedges_g_final),
-        ):
-            record[key] = _get(effect, "estimate")
-            record[f"{key}_var"] = _get(effect, "variance")
-        record["notes"] = list(self.notes) + list(c.notes)
-        return record | _reported_fields(c)
-
-
-def _get(result: Any, attribute: str) -> Any:
-    return None if result is None else getattr(result, attribute)
-
-
-def _t_fields(
-    result: TTestResult | None, estimate: str, se: str, ci: str, p: str, level: float = 0.95
-) -> dict:
-    interval = result.confidence_interval(level) if result is not None else None
-    return {
-        estimate: _get(result, "estimate"),
-        se: _get(result, "standard_error"),
-        f"{ci}_low": _get(interval, "low"),
-        f"{ci}_high": _get(interval, "high"),
-        p: _get(result, "pvalue"),
-    }
-
-
-def _reported_fields(c: Comparison) -> dict:
-    """The reported P and the r it implies; the interval keys only for a printed P."""
-    reported = c.reported_p
-    if reported is None:
-        return {}
-    record: dict[str, Any] = {"implied_r_low": None, "implied_r_high": None}
-    if c.implied is not None:
-        record |= {
-            "implied_r": c.implied.correlation,
-            "implied_r_roots": list(c.implied.roots),
-            "reported_p": c.implied.target_value,
-            "verdict": correlation_verdict(c.implied),
-        }
-    if not isinstance(reported, PrintedP):
-        return {"reported_p": reported} | record
-    fit = c.printed_p
-    record |= {
-        "reported_p": reported.value,
-        "reported_p_printed": reported.text,
-        "reported_p_relation": reported.relation,
-        "reported_p_low": reported.interval[0],
-        "reported_p_high": reported.interval[1],
-        "reported_p_consistent": bool(reported.contains(c.primary.pvalue)),
-    }
-    if fit is not None:
-        record |= {
-            "implied_r": fit.correlation,
-            "implied_r_roots": list(fit.roots),
-            "implied_r_low": fit.low,
-            "implied_r_high": fit.high,
-            "implied_r_segments": [[s.low, s.high] for s in fit.interval.segments],
-            "attainable_p_low": fit.attainable[0],
-            "attainable_p_high": fit.attainable[1],
-            "verdict": printed_p_verdict(fit),
-        }
-    return record
 
 
 def _full_results(t: ArmData, c: ArmData, r: float) -> dict[str, Any]:
@@ -523,66 +315,6 @@ def _comparison(
         reported_p=reported_p,
         notes=tuple(notes),
     )
-
-
-def _reported(reported_p: float | str | PrintedP) -> float | PrintedP:
-    """A reported P as given: a float is exact; text is read as printed."""
-    if isinstance(reported_p, PrintedP):
-        return reported_p
-    if isinstance(reported_p, str):
-        return parse_printed_p(reported_p)
-    if isinstance(reported_p, bool) or not isinstance(reported_p, int | float):
-        raise ReanalysisError(
-            f"reported_p must be a number, a printed P such as '0.0014' or '<0.001', or a "
-            f"PrintedP, got {reported_p!r}"
-        )
-    return float(reported_p)
-
-
-def _r_from_reported(
-    t: ArmData,
-    c: ArmData,
-    reported: float | PrintedP,
-    analysis: str,
-    plausible: PlausibleCorrelation | None,
-    r: float,
-    r_source: str,
-) -> tuple[float, str, tuple, list[str]]:
-    """The pair's r from a reported P: (r, its source, (implied, printed fit, reported), notes).
-
-    A float is matched exactly (:func:`implied_correlation`); a printed P gives the r
-    interval its rounding admits (:func:`correlation_for_printed_p`) and the r nearest it.
-    A bound or NS gives no single r: the common r is kept. Where P does not depend on the
-    common r (changes as printed, follow-up only, or both arms with their own r) nothing
-    is implied and the P is only compared with the recomputed one.
-    """
-    if t.prepost is None or c.prepost is None or (t.r is not None and c.r is not None):
-        why = (
-            "both arms have their own r"
-            if t.prepost is not None and c.prepost is not None
-            else "the comparison uses values or changes as printed"
-        )
-        note = (
-            f"{t.arm} vs {c.arm}: the reported P does not depend on the common r ({why}); "
-            "it is compared with the recomputed P, not used to imply r"
-        )
-        return r, r_source, (None, None, reported), [note]
-    own = {"treatment_r": t.r, "control_r": c.r, "plausible": plausible, "analysis": analysis}
-    if not isinstance(reported, PrintedP):
-        implied = implied_correlation(t.prepost, c.prepost, reported_p=reported, **own)
-        return implied.correlation, "implied", (implied, None, reported), []
-    fit = correlation_for_printed_p(t.prepost, c.prepost, reported, **own)
-    exact = fit.exact if fit.exact is not None and fit.exact.roots else None
-    found = (exact, fit, reported)
-    if fit.correlation is not None:
-        return fit.correlation, "implied", found, []
-    if reported.relation == "=" and fit.exact is not None:
-        low, high = fit.attainable
-        raise ReanalysisError(
-            f"no correlation in (-1, 1) gives a P that prints as {reported.text!r} under the "
-            f"{analysis} analysis of {t.arm} vs {c.arm}; attainable P {low:.3g} to {high:.3g}"
-        )
-    return r, r_source, found, []
 
 
 def between_arm_effects(

@@ -7,10 +7,12 @@ depends on it, so every function here takes ``r`` as an explicit argument
 or CI, and scans results across r).
 
 :class:`PrePost` in, frozen result dataclasses out: per-arm change, between-arm t-tests
-on change, final and baseline values, ANCOVA from summary statistics (closed form and a
-pseudo-individual-data OLS cross-check), and standardized effects (Morris 2008 d_ppc2,
-Becker 1988 SMCR, SMCC, Hedges' g). The trial layer that reads trial files is
-:mod:`reanalysis.analysis.trial_effects`.
+on change, final and baseline values, and ANCOVA from summary statistics (closed form and
+a pseudo-individual-data OLS cross-check). :class:`PrePost` and :func:`change_score_sd`
+live in :mod:`reanalysis.stats.prepost`, the standardized effects (Morris 2008 d_ppc2,
+Becker 1988 SMCR, SMCC, Hedges' g) in :mod:`reanalysis.stats.standardized`; both are
+re-exported here, so every effect on plain numbers imports from this module. The trial
+layer that reads trial files is :mod:`reanalysis.analysis.trial_effects`.
 
 All computations are at full precision; nothing is rounded here.
 """
@@ -18,12 +20,10 @@ All computations are at full precision; nothing is rounded here.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special
 
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.estimates import (
@@ -33,76 +33,57 @@ from reanalysis.stats.estimates import (
     TTestResult,
     _two_sided_p,
 )
+from reanalysis.stats.prepost import (
+    PrePost,
+    _change_sd,
+    _check_arm_summary,
+    _check_correlation,
+    change_score_sd,
+    correlation_from_change_sd,
+)
+from reanalysis.stats.standardized import (
+    dppc2,
+    hedges_g,
+    hedges_g_final,
+    small_sample_correction,
+    smcc,
+    smcc_difference,
+    smcc_from_change,
+    smcr,
+    smcr_difference,
+)
 
-# --- input and result types ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PrePost:
-    """One arm's summary statistics: n, and mean and SD at baseline and at follow-up.
-
-    Study 1 of Morris (2008), treatment group (Organ Res Methods 11:364, Table 5 data):
-
-    >>> arm = PrePost(n=20, baseline_mean=30.6, baseline_sd=15.0, followup_mean=38.5,
-    ...               followup_sd=11.6)
-    >>> round(arm.mean_change, 10)
-    7.9
-    """
-
-    n: int
-    baseline_mean: float
-    baseline_sd: float
-    followup_mean: float
-    followup_sd: float
-
-    def __post_init__(self) -> None:
-        if isinstance(self.n, bool) or int(self.n) != self.n or self.n < 2:
-            raise ReanalysisError(f"n must be a whole number >= 2, got {self.n!r}")
-        for name in ("baseline_mean", "followup_mean"):
-            if not math.isfinite(getattr(self, name)):
-                raise ReanalysisError(f"{name} must be finite, got {getattr(self, name)!r}")
-        for name in ("baseline_sd", "followup_sd"):
-            value = getattr(self, name)
-            if not (math.isfinite(value) and value > 0):
-                raise ReanalysisError(f"{name} must be a positive finite number, got {value!r}")
-
-    @property
-    def mean_change(self) -> float:
-        return self.followup_mean - self.baseline_mean
-
-    def rescaled(self, factor: float) -> PrePost:
-        """The same arm in another unit (every mean and SD times ``factor`` > 0)."""
-        if not (math.isfinite(factor) and factor > 0):
-            raise ReanalysisError(f"factor must be a positive finite number, got {factor!r}")
-        return replace(
-            self,
-            baseline_mean=self.baseline_mean * factor,
-            baseline_sd=self.baseline_sd * factor,
-            followup_mean=self.followup_mean * factor,
-            followup_sd=self.followup_sd * factor,
-        )
+__all__ = [
+    "AncovaResult",
+    "ArmChange",
+    "PrePost",
+    "StandardizedEffect",
+    "TTestResult",
+    "ancova_from_summary",
+    "ancova_pseudo_ipd",
+    "arm_change",
+    "baseline_difference",
+    "change_from_summary",
+    "change_pseudo_ipd",
+    "change_score_sd",
+    "correlation_from_change_sd",
+    "difference_in_change",
+    "dppc2",
+    "final_value_difference",
+    "hedges_g",
+    "hedges_g_final",
+    "mean_difference",
+    "pseudo_individual_data",
+    "small_sample_correction",
+    "smcc",
+    "smcc_difference",
+    "smcc_from_change",
+    "smcr",
+    "smcr_difference",
+]
 
 
 # --- argument checks ----------------------------------------------------------------
-
-
-def _check_correlation(r: float, name: str = "r") -> float:
-    if isinstance(r, bool) or not isinstance(r, (int, float, np.floating)):
-        raise ReanalysisError(f"{name} must be a number in (-1, 1), got {r!r}")
-    if not (math.isfinite(r) and -1 < r < 1):
-        raise ReanalysisError(f"{name} must lie strictly between -1 and 1, got {r!r}")
-    return float(r)
-
-
-def _check_arm_summary(mean: float, sd: float, n: int, names: tuple[str, str, str]) -> None:
-    """One arm's (mean, SD, n) as plain numbers: finite mean, SD > 0, n a whole number >= 2."""
-    mean_name, sd_name, n_name = names
-    if not math.isfinite(mean):
-        raise ReanalysisError(f"{mean_name} must be finite, got {mean!r}")
-    if not (math.isfinite(sd) and sd > 0):
-        raise ReanalysisError(f"{sd_name} must be a positive finite number, got {sd!r}")
-    if isinstance(n, bool) or int(n) != n or n < 2:
-        raise ReanalysisError(f"{n_name} must be a whole number >= 2, got {n!r}")
 
 
 def _check_standard_error(standard_error: ArrayLike) -> None:
@@ -124,52 +105,6 @@ def _t_result(estimate: ArrayLike, standard_error: ArrayLike, df: ArrayLike) -> 
 
 
 # --- per arm --------------------------------------------------------------------------
-
-
-def change_score_sd(baseline_sd: float, followup_sd: float, r: float) -> float:
-    """SD of the change from baseline, imputed from the two SDs and their correlation.
-
-    SD_change = √(SD_baseline² + SD_final² − 2·r·SD_baseline·SD_final)
-    (Cochrane Handbook v6.4, section 6.5.2.8; Follmann et al. 1992; Abrams et al. 2005).
-    Assumes r is the within-person correlation of baseline and follow-up in this arm.
-
-    The Handbook's example (v6.4, 6.5.2.8): SDs 6.4 and 7.1 with r = 0.78 give about 4.5.
-
-    >>> round(change_score_sd(6.4, 7.1, 0.78), 1)
-    4.5
-    """
-    r = _check_correlation(r)
-    for name, value in (("baseline_sd", baseline_sd), ("followup_sd", followup_sd)):
-        if not (math.isfinite(value) and value > 0):
-            raise ReanalysisError(f"{name} must be a positive finite number, got {value!r}")
-    return float(_change_sd(baseline_sd, followup_sd, np.asarray(r)))
-
-
-def _change_sd(baseline_sd: float, followup_sd: float, r: np.ndarray) -> np.ndarray:
-    """:func:`change_score_sd` for an array of already checked r (one formula for both)."""
-    return np.sqrt(baseline_sd**2 + followup_sd**2 - 2 * r * baseline_sd * followup_sd)
-
-
-def correlation_from_change_sd(baseline_sd: float, followup_sd: float, change_sd: float) -> float:
-    """The pre–post correlation implied by three reported SDs.
-
-    Corr = (SD_baseline² + SD_final² − SD_change²) / (2·SD_baseline·SD_final)
-    (Cochrane Handbook v6.4, section 6.5.2.8), the inverse of :func:`change_score_sd`.
-    """
-    for name, value in (
-        ("baseline_sd", baseline_sd),
-        ("followup_sd", followup_sd),
-        ("change_sd", change_sd),
-    ):
-        if not (math.isfinite(value) and value > 0):
-            raise ReanalysisError(f"{name} must be a positive finite number, got {value!r}")
-    r = (baseline_sd**2 + followup_sd**2 - change_sd**2) / (2 * baseline_sd * followup_sd)
-    if not -1 <= r <= 1:
-        raise ReanalysisError(
-            f"change_sd = {change_sd!r} is impossible for SDs {baseline_sd!r} and "
-            f"{followup_sd!r}: it implies a correlation of {r:.4g}, outside [-1, 1]"
-        )
-    return r
 
 
 def arm_change(arm: PrePost, r: float) -> ArmChange:
@@ -496,178 +431,3 @@ def change_pseudo_ipd(treatment: PrePost, control: PrePost, r: float, seed: int 
         statistic=float(fit.tvalues[1]),
         pvalue=float(fit.pvalues[1]),
     )
-
-
-# --- standardized effects -------------------------------------------------------------
-
-
-def small_sample_correction(df: float) -> float:
-    """Exact bias correction J(m) = Γ(m/2) / (√(m/2)·Γ((m−1)/2)).
-
-    Hedges 1981 (J Educ Stat 6:107–128), the exact form of the factor that Morris 2008
-    eq. 10 approximates by 1 − 3/(4m − 1); metafor's ``.cmicalc``. Computed through
-    log-gamma so that large df do not overflow.
-    """
-    if not (math.isfinite(df) and df > 1):
-        raise ReanalysisError(f"df must be greater than 1, got {df!r}")
-    return math.exp(special.gammaln(df / 2) - special.gammaln((df - 1) / 2)) / math.sqrt(df / 2)
-
-
-def _pooled_sd(sd1: float, n1: int, sd2: float, n2: int) -> float:
-    return math.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / (n1 + n2 - 2))
-
-
-def dppc2(
-    treatment: PrePost, control: PrePost, r: float, r_control: float | None = None
-) -> StandardizedEffect:
-    """Morris (2008) d_ppc2: difference in mean change over the pooled baseline SD.
-
-    d_ppc2 = c_P·[(M_post,T − M_pre,T) − (M_post,C − M_pre,C)] / SD_pre (Morris 2008,
-    Organ Res Methods 11:364–386, eq. 8), SD_pre pooled over both arms' baselines
-    (eq. 9), c_P the small-sample correction with df = n_T + n_C − 2 (eq. 10; the exact
-    gamma form is used, see :func:`small_sample_correction`). Sampling variance (eq. 25,
-    with the estimate in place of δ):
-    σ² = 2·c_P²·(1−ρ)·((n_T+n_C)/(n_T·n_C))·((n_T+n_C−2)/(n_T+n_C−4))·
-    (1 + δ²/(2(1−ρ)(n_T+n_C)/(n_T·n_C))) − δ².
-    Assumes a common pre–post correlation ρ = ``r`` and equal pre and post SDs.
-
-    With the control arm's own ``r_control`` (``r`` is then the treatment arm's), the
-    factor 2(1−ρ)(n_T+n_C)/(n_T·n_C) = 2(1−ρ)(1/n_T + 1/n_C), the variance of the
-    difference in change over σ², becomes 2[(1−ρ_T)/n_T + (1−ρ_C)/n_C]: each arm's
-    change has variance 2σ²(1−ρᵢ) under equal pre and post SDs. This extension is ours;
-    Morris (2008) treats a common ρ only. It equals eq. 25 when ρ_T = ρ_C.
-
-    Morris (2008) Table 5, study 1: d_ppc2 = 0.77 (0.76845 to 5 digits, variance 0.11574,
-    by eqs. 8-10 and 25 in R, tests/reference/api_examples.R):
-
-    >>> treatment = PrePost(20, 30.6, 15.0, 38.5, 11.6)
-    >>> control = PrePost(20, 23.1, 13.8, 19.7, 14.8)
-    >>> dppc2(treatment, control, r=0.47)
-    StandardizedEffect(estimate=0.7684, variance=0.1157, standard_error=0.3402)
-    """
-    r = _check_correlation(r)
-    n_t, n_c = treatment.n, control.n
-    df = n_t + n_c - 2
-    if df <= 2:
-        raise ReanalysisError(f"n_treatment + n_control must exceed 4 for d_ppc2, got {df + 2}")
-    c = small_sample_correction(df)
-    sd_pre = _pooled_sd(treatment.baseline_sd, n_t, control.baseline_sd, n_c)
-    estimate = c * (treatment.mean_change - control.mean_change) / sd_pre
-    if r_control is None:
-        k = 2 * (1 - r) * (n_t + n_c) / (n_t * n_c)  # Morris 2008, eq. 25
-    else:
-        r_c = _check_correlation(r_control, "r_control")
-        k = 2 * ((1 - r) / n_t + (1 - r_c) / n_c)  # eq. 25 with each arm's own ρ (see above)
-    variance = c**2 * k * (df / (df - 2)) * (1 + estimate**2 / k) - estimate**2
-    return StandardizedEffect(estimate, variance)
-
-
-def smcr(arm: PrePost, r: float) -> StandardizedEffect:
-    """Standardized mean change with raw-score (baseline SD) standardization.
-
-    g = J(n−1)·(M_post − M_pre)/SD_pre (Becker 1988, Br J Math Stat Psychol 41:257–278),
-    variance 2(1−r)/n + g²/(2n) (Becker 1988, as implemented in metafor's
-    ``escalc(measure="SMCR")``; equation numbers not checked against the paper). The
-    variance assumes equal pre and post SDs.
-
-    Morris (2008) study 1, treatment arm; metafor's ``escalc("SMCR", m1i=38.5, m2i=30.6,
-    sd1i=15, ni=20, ri=0.47)`` gives yi 0.505553, vi 0.0593896:
-
-    >>> smcr(PrePost(20, 30.6, 15.0, 38.5, 11.6), r=0.47)
-    StandardizedEffect(estimate=0.5056, variance=0.05939, standard_error=0.2437)
-    """
-    r = _check_correlation(r)
-    g = small_sample_correction(arm.n - 1) * arm.mean_change / arm.baseline_sd
-    return StandardizedEffect(g, 2 * (1 - r) / arm.n + g**2 / (2 * arm.n))
-
-
-def smcc(arm: PrePost, r: float) -> StandardizedEffect:
-    """Standardized mean change with change-score standardization.
-
-    g = J(n−1)·(M_post − M_pre)/SD_change, SD_change from :func:`change_score_sd`;
-    variance 1/n + g²/(2n) (Gibbons, Hedeker & Davis 1993, J Educ Stat 18:271–279;
-    metafor's ``escalc(measure="SMCC")``).
-
-    Morris (2008) study 1, treatment arm; metafor's ``escalc("SMCC", m1i=38.5, m2i=30.6,
-    sd1i=11.6, sd2i=15, ni=20, ri=0.47)`` gives yi 0.541664, vi 0.0573350:
-
-    >>> smcc(PrePost(20, 30.6, 15.0, 38.5, 11.6), r=0.47)
-    StandardizedEffect(estimate=0.5417, variance=0.05733, standard_error=0.2394)
-    """
-    sd = change_score_sd(arm.baseline_sd, arm.followup_sd, r)
-    return smcc_from_change(arm.mean_change, sd, arm.n)
-
-
-def smcc_from_change(mean_change: float, change_sd: float, n: int) -> StandardizedEffect:
-    """SMCC from a printed mean change and SD of the change (no r needed).
-
-    g = J(n−1)·mean change/SD_change, variance 1/n + g²/(2n) (Gibbons, Hedeker & Davis
-    1993; metafor's ``escalc(measure="SMCC")``).
-    """
-    _check_arm_summary(mean_change, change_sd, n, ("mean_change", "change_sd", "n"))
-    g = small_sample_correction(n - 1) * mean_change / change_sd
-    return StandardizedEffect(g, 1 / n + g**2 / (2 * n))
-
-
-def smcr_difference(
-    treatment: PrePost, control: PrePost, r: float, r_control: float | None = None
-) -> StandardizedEffect:
-    """Difference of per-arm SMCR values, g_T − g_C, variances summed (independent arms).
-
-    Becker 1988; Morris 2008, eq. 4 (d_ppc1) when each arm uses its own baseline SD.
-    ``r_control``: the control arm's own r (``r`` is then the treatment arm's).
-    """
-    t, c = smcr(treatment, r), smcr(control, r if r_control is None else r_control)
-    return StandardizedEffect(t.estimate - c.estimate, t.variance + c.variance)
-
-
-def smcc_difference(
-    treatment: PrePost, control: PrePost, r: float, r_control: float | None = None
-) -> StandardizedEffect:
-    """Difference of per-arm SMCC values, variances summed (independent arms).
-
-    ``r_control``: the control arm's own r (``r`` is then the treatment arm's).
-    """
-    t, c = smcc(treatment, r), smcc(control, r if r_control is None else r_control)
-    return StandardizedEffect(t.estimate - c.estimate, t.variance + c.variance)
-
-
-def hedges_g_final(treatment: PrePost, control: PrePost) -> StandardizedEffect:
-    """Hedges' g on follow-up values, ignoring baseline.
-
-    g = J(n_T+n_C−2)·(M_post,T − M_post,C)/SD_pooled,post (Hedges 1981, J Educ Stat
-    6:107–128); variance 1/n_T + 1/n_C + g²/(2(n_T+n_C)) (Hedges & Olkin 1985, ch. 5;
-    metafor's ``escalc(measure="SMD")``).
-
-    Morris (2008) study 1, follow-up values; metafor's ``escalc("SMD", m1i=38.5, m2i=19.7,
-    sd1i=11.6, sd2i=14.8, n1i=20, n2i=20)`` gives yi 1.38577, vi 0.124005:
-
-    >>> treatment = PrePost(20, 30.6, 15.0, 38.5, 11.6)
-    >>> control = PrePost(20, 23.1, 13.8, 19.7, 14.8)
-    >>> hedges_g_final(treatment, control)
-    StandardizedEffect(estimate=1.386, variance=0.124, standard_error=0.3521)
-    """
-    return hedges_g(
-        treatment.followup_mean,
-        treatment.followup_sd,
-        treatment.n,
-        control.followup_mean,
-        control.followup_sd,
-        control.n,
-    )
-
-
-def hedges_g(
-    mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int
-) -> StandardizedEffect:
-    """Hedges' g of two independent groups (first − second) from their means, SDs and n.
-
-    g = J(n1+n2−2)·(M1 − M2)/SD_pooled (Hedges 1981, J Educ Stat 6:107–128); variance
-    1/n1 + 1/n2 + g²/(2(n1+n2)) (Hedges & Olkin 1985, ch. 5; metafor's
-    ``escalc(measure="SMD")``).
-    """
-    _check_arm_summary(mean1, sd1, n1, ("mean1", "sd1", "n1"))
-    _check_arm_summary(mean2, sd2, n2, ("mean2", "sd2", "n2"))
-    sd = _pooled_sd(sd1, n1, sd2, n2)
-    g = small_sample_correction(n1 + n2 - 2) * (mean1 - mean2) / sd
-    return StandardizedEffect(g, 1 / n1 + 1 / n2 + g**2 / (2 * (n1 + n2)))
