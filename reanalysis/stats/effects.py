@@ -366,7 +366,7 @@ def pseudo_individual_data(arm: PrePost, r: float, seed: int = 0) -> tuple[np.nd
 
     Two standard-normal draws are centred, the second is made orthogonal to the first,
     both are scaled to SD 1 (n − 1 divisor), and follow-up = r·z₁ + √(1−r²)·z₂
-    (Papadimitropoulou et al. 2019, Res Synth Methods 10:178–190, "pseudo IPD"). Any
+    (Papadimitropoulou et al. 2019, Res Synth Methods 10:360–375, "pseudo IPD"). Any
     statistic that depends only on first and second moments is then reproduced exactly.
     """
     r = _check_correlation(r)
