@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,19 @@ def test_a_data_folder_given_as_a_file_is_one_line(tmp_path, capsys) -> None:
         capsys, "report", "--data", str(DATA / "burnett2009.csv"), "--out", str(tmp_path / "o")
     )
     assert "burnett2009.csv" in message
+
+
+@pytest.mark.parametrize("name", ["trial.csv", "analysis.toml", "studies.toml"])
+def test_a_fifo_in_place_of_an_input_is_refused_at_once(tmp_path, name) -> None:
+    # In a subprocess with a timeout, so that a regression hangs no test run.
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(DATA / "burnett2009.csv", data)
+    os.mkfifo(data / name)
+    command = [sys.executable, "-m", "reanalysis", "report", "--data", str(data), "--out",
+               str(tmp_path / "out")]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    err = done.stderr.strip().splitlines()
+    assert len(err) == 1 and name in err[0] and "regular file" in err[0]
+    assert not (tmp_path / "out").exists()

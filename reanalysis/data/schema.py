@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from reanalysis.data.files import read_text
 from reanalysis.errors import ReanalysisError
 
 T = TypeVar("T")
@@ -22,18 +23,14 @@ _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    """Parse a TOML file; a syntax error names the file and the parser's line."""
+    """Parse a TOML file; a syntax error names the file and the parser's line.
+
+    Read by :func:`reanalysis.data.files.read_text`: only a regular file, at most its size
+    limit (a FIFO or device is refused at once, never opened).
+    """
+    text = read_text(path, what="TOML file")
     try:
-        text = path.read_text(encoding="utf-8")
         return tomllib.loads(text), text
-    except FileNotFoundError:
-        raise ReanalysisError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise ReanalysisError(f"{path}: is a folder, expected a TOML file") from None
-    except PermissionError:
-        raise ReanalysisError(f"{path}: cannot be read (permission denied)") from None
-    except UnicodeDecodeError as error:
-        raise ReanalysisError(f"{path}: not UTF-8 text (byte {error.start})") from None
     except tomllib.TOMLDecodeError as error:
         raise ReanalysisError(f"{path}: not valid TOML ({error})") from None
 
