@@ -109,3 +109,16 @@ def test_a_fifo_in_place_of_an_input_is_refused_at_once(tmp_path, name) -> None:
     err = done.stderr.strip().splitlines()
     assert len(err) == 1 and name in err[0] and "regular file" in err[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_validate_reports_every_file_and_fails_if_any_does(tmp_path, capsys) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("study,arm\nx,y\n", encoding="utf-8")
+    good = str(DATA / "burnett2009.csv")
+    assert main(["validate", good, str(bad), str(DATA / "snyder2004.csv")]) == 2
+    captured = capsys.readouterr()
+    out = captured.out.strip().splitlines()
+    assert out[0].startswith(f"{good}: valid") and "snyder2004.csv: valid" in out[1]
+    assert out[-1] == "2 of 3 files valid"
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and "bad.csv" in err[0]

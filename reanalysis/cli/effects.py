@@ -4,6 +4,7 @@ effect sizes (:func:`reanalysis.analysis.trial_effects.between_arm_effects`)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from reanalysis.cli.common import (
@@ -20,7 +21,11 @@ from reanalysis.cli.common import (
     say,
     settings_for,
 )
+from reanalysis.console import emit
 from reanalysis.errors import ReanalysisError
+
+# Exit status when an input is bad (as reanalysis.cli.main returns for any bad input).
+EXIT_BAD_INPUT = 2
 
 # --- validate -----------------------------------------------------------------------
 
@@ -34,11 +39,22 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
 def run_validate(args: argparse.Namespace) -> int:
     from reanalysis.data.trials import load_trial
 
-    trials = [load_trial(path) for path in args.files]
+    # Every file is checked and reported, good ones included; one bad file does not hide
+    # the others, and the exit status is 2 if any failed.
+    trials, failed = [], 0
+    for path in args.files:
+        try:
+            trials.append(load_trial(path))
+        except ReanalysisError as error:
+            failed += 1
+            emit(f"error: {' '.join(str(error).splitlines())}", sys.stderr)
+    status = EXIT_BAD_INPUT if failed else 0
     if args.format == "text":
         for trial in trials:
             say(trial.summary_line())
-        return 0
+        if failed:
+            say(f"{len(trials)} of {len(args.files)} files valid")
+        return status
     records = [
         {
             "file": str(trial.path),
@@ -53,7 +69,7 @@ def run_validate(args: argparse.Namespace) -> int:
         for trial in trials
     ]
     print_records(records, args.format)
-    return 0
+    return status
 
 
 # --- effects ------------------------------------------------------------------------
