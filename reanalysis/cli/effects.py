@@ -52,7 +52,7 @@ def run_validate(args: argparse.Namespace) -> int:
     if args.format == "text":
         for trial in trials:
             say(trial.summary_line())
-        if failed:
+        if failed and len(args.files) > 1:
             say(f"{len(trials)} of {len(args.files)} files valid")
         return status
     records = [
