@@ -337,9 +337,17 @@ class MinimumDetectableEffect:
 
 
 def _scalar_power(effect_size: float, n1: float, n2: float, alpha: float) -> float:
-    return float(
-        _two_sided_power(np.asarray(effect_size), np.asarray(n1), np.asarray(n2), np.asarray(alpha))
-    )
+    """:func:`_two_sided_power` for one design, without array set-up (the solvers call it
+    thousands of times). The same operations in the same order on the same doubles, so
+    the same result to the last bit: whole n are multiplied and added exactly, as numpy
+    does with int64, before the conversion to float."""
+    df = float(n1 + n2) - 2.0
+    crit = -special.stdtrit(df, alpha / 2)
+    delta = abs(effect_size) * math.sqrt(float(n1 * n2) / float(n1 + n2))
+    power = 1.0 - special.ncfdtr(1.0, df, delta * delta, crit * crit)
+    if math.isnan(power):
+        return float(_tails(np.array([df]), np.array([float(delta)]), np.array([crit]))[0])
+    return float(power)
 
 
 def _scalar(value: float, name: str) -> float:
