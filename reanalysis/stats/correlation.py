@@ -13,11 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.effects import (
@@ -34,6 +33,9 @@ from reanalysis.stats.effects import (
     smcc_difference,
     smcr_difference,
 )
+
+if TYPE_CHECKING:  # pandas is imported only by the functions that return a DataFrame
+    import pandas as pd
 
 Analysis = Literal["change", "ancova"]
 ANALYSES: tuple[str, ...] = ("change", "ancova")
@@ -147,6 +149,8 @@ def correlation_grid(
     ancova_se, ancova_ci_low/high, p_ancova, dppc2, dppc2_var, smcr_diff, smcr_diff_var,
     smcc_diff, smcc_diff_var (summary_frame style, for notebooks and the report).
     """
+    import pandas as pd
+
     if len(correlations) == 0:
         raise ReanalysisError("correlations must hold at least one value")
     rows = []
@@ -233,6 +237,8 @@ def implied_correlation(
     the same formulas at single points. ``reported_p`` must be at least 2.2e-308.
     ``plausible`` supplies the range for the verdict.
     """
+    from scipy import optimize
+
     given = [x is not None for x in (reported_p, reported_t, reported_ci)]
     if sum(given) != 1:
         raise ReanalysisError("give exactly one of reported_p, reported_t and reported_ci")
@@ -334,6 +340,8 @@ def split_sensitivity(
     (at ``r``), and implied_r when ``reported_p`` is given (the unique or plausible root,
     absent when no r reproduces it).
     """
+    import pandas as pd
+
     if isinstance(total_n, bool) or int(total_n) != total_n or total_n < 4:
         raise ReanalysisError(f"total_n must be a whole number >= 4, got {total_n!r}")
     if treatment_n is None:

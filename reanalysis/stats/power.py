@@ -67,7 +67,7 @@ from typing import Literal, NoReturn
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import integrate, optimize, special
+from scipy import special
 
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.effects import PrePost, change_score_sd
@@ -174,6 +174,7 @@ def analysis_sd(analysis: Analysis, baseline_sd: float, followup_sd: float, r: f
 
 def _chi_mixture_cdf(df: float, delta: float, x: float) -> float:
     """F(x; df, δ) = E[Φ(x·S − δ)], S = √(χ²_df / df), integrated over S's quantiles."""
+    from scipy import integrate
 
     def integrand(u: float) -> float:
         return float(special.ndtr(x * math.sqrt(special.chdtri(df, u) / df) - delta))
@@ -382,6 +383,8 @@ def two_sample_power(effect_size: float, n1: float, n2: float, alpha: float = 0.
 
 def _increasing_root(function, low: float, start: float, limit: float, what: str) -> float:
     """Root of an increasing function above ``low``: expand the bracket, then brentq."""
+    from scipy import optimize
+
     high = start
     while function(high) < 0:
         if high >= limit:

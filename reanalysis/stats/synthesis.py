@@ -25,14 +25,15 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-from scipy import optimize, stats
-from statsmodels.stats.meta_analysis import combine_effects
+from scipy import special
 
 from reanalysis.errors import ReanalysisError
+
+if TYPE_CHECKING:  # pandas and statsmodels are imported by the functions that use them
+    import pandas as pd
 
 METHODS = ("dl", "pm", "reml")
 PREDICTIONS = ("z", "t")
@@ -49,12 +50,14 @@ class FewStudiesWarning(UserWarning):
 
 def _normal_quantile(confidence_level: float) -> float:
     _check_level(confidence_level)
-    return float(stats.norm.isf((1 - confidence_level) / 2))
+    # scipy.special.ndtri, stdtrit and chdtrc are the ufuncs behind stats.norm.isf,
+    # stats.t.isf and stats.chi2.sf: isf(q) is −ppf(q) for these symmetric laws.
+    return float(-special.ndtri((1 - confidence_level) / 2))
 
 
 def _t_quantile(confidence_level: float, df: int) -> float:
     _check_level(confidence_level)
-    return float(stats.t.isf((1 - confidence_level) / 2, df))
+    return float(-special.stdtrit(df, (1 - confidence_level) / 2))
 
 
 def _check_level(confidence_level: float) -> None:
@@ -187,6 +190,8 @@ class PooledEstimate:
         The pooled row carries the random-effects estimate, its Wald CI and weight 100;
         the HKSJ and prediction intervals are in :meth:`to_dict`.
         """
+        import pandas as pd
+
         z = _normal_quantile(confidence_level)
         se = np.sqrt(np.asarray(self.variances))
         y = np.asarray(self.estimates)
@@ -241,6 +246,7 @@ def _tau2_reml_scoring(y: np.ndarray, v: np.ndarray, start: float) -> float:
     higher likelihood, so once the score changes sign between two iterates they bracket
     a maximum, and Brent's method finishes the job on the score to machine precision.
     """
+    from scipy import optimize
 
     def score_and_information(tau2: float) -> tuple[float, float]:
         w = 1 / (v + tau2)
@@ -282,6 +288,8 @@ def _tau2_pm(y: np.ndarray, v: np.ndarray) -> float:
     when round-off leaves the estimating equation a hair below zero (seen on DerSimonian
     & Kacker's CLASP data), and at its default tolerance it stops about 1e-6 short.
     """
+    from scipy import optimize
+
     k = len(y)
 
     def excess(tau2: float) -> float:
@@ -319,6 +327,8 @@ def random_effects(
     Assumptions: the vᵢ are known (not estimated), studies are independent, and the true
     effects are normal around μ. ``prediction="t"`` needs k ≥ 3.
     """
+    from statsmodels.stats.meta_analysis import combine_effects
+
     y = _as_vector(estimates, "estimates")
     v = _as_vector(variances, "variances")
     if y.shape != v.shape:
@@ -377,7 +387,7 @@ def random_effects(
         tau2=tau2,
         i2=float(100 * tau2 / (tau2 + typical_variance)),
         q=q,
-        q_p=float(stats.chi2.sf(q, k - 1)),
+        q_p=float(special.chdtrc(k - 1, q)),
         method=method,
         measure=measure,
         prediction=prediction,
