@@ -230,6 +230,14 @@ def _power_cells(df: np.ndarray, delta: np.ndarray, crit: np.ndarray) -> np.ndar
     return power
 
 
+def _usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the system has one, so that
+    ``taskset`` or a container's CPU set limits the threads), else all of them."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _two_sided_power(
     effect_size: np.ndarray, n1: np.ndarray, n2: np.ndarray, alpha: np.ndarray
 ) -> np.ndarray:
@@ -242,7 +250,7 @@ def _two_sided_power(
     shape = np.broadcast_shapes(delta.shape, df.shape, crit.shape)
     flat = [np.broadcast_to(a, shape).ravel() for a in (df, delta, crit)]
     size = flat[0].size
-    workers = min(os.cpu_count() or 1, 4)
+    workers = min(_usable_cpus(), 4)
     if size < _PARALLEL_CELLS or workers == 1:
         return _power_cells(*flat).reshape(shape)
     bounds = np.linspace(0, size, workers + 1).astype(int)
