@@ -10,6 +10,7 @@ import html as html_lib
 from typing import Any
 
 from reanalysis.report.figures import DrawnFigure
+from reanalysis.report.render.blocks import Block
 from reanalysis.report.render.document import document
 
 CSS = """
@@ -32,6 +33,7 @@ tr.verdict-not-checkable-from-published-numbers td{background:#eceff1}
 code{background:#f3f3f3;padding:0 .2rem}
 nav ol{columns:2;font-size:.9rem}.top{font-size:.8rem;text-align:right;margin:1.5rem 0 0}
 .finding{border-left:4px solid #0173b2;padding:.2rem .8rem;margin:.6rem 0}
+details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
 """
 
 
@@ -43,6 +45,46 @@ def _anchor(text: str) -> str:
     """A stable id for a heading: lower case, words joined by hyphens."""
     words = "".join(c if c.isalnum() else " " for c in text.lower()).split()
     return "-".join(words)
+
+
+def _table(block: Block) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in block.header)
+    rows = []
+    for row in block.rows:
+        css = ""
+        if block.classes and len(block.classes) == len(block.rows):
+            css = f' class="{_e(block.classes[len(rows)])}"'
+        rows.append(f"<tr{css}>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _element(block: Block, figures: dict[str, DrawnFigure]) -> str | None:
+    """One block other than h2 as HTML; None for a figure that was not drawn."""
+    if block.kind in ("h1", "h3"):
+        return f"<{block.kind}>{_e(block.text)}</{block.kind}>"
+    if block.kind == "p":
+        return f"<p>{_e(block.text)}</p>"
+    if block.kind == "note":
+        return f'<p class="note">{_e(block.text)}</p>'
+    if block.kind == "li":
+        return f'<p class="finding">{_e(block.text)}</p>'
+    if block.kind == "table":
+        return _table(block)
+    if block.kind == "fold":
+        inner = (_element(child, figures) for child in block.children)
+        return (
+            f"<details><summary>{_e(block.text)}</summary>\n"
+            + "\n".join(html for html in inner if html is not None)
+            + "\n</details>"
+        )
+    if block.kind == "figure" and block.figure in figures:
+        fig = figures[block.figure]
+        data = base64.b64encode(fig.svg.encode("utf-8")).decode("ascii")
+        return (
+            f'<figure><img alt="{_e(fig.alt)}" src="data:image/svg+xml;base64,{data}">'
+            f"<figcaption>{_e(fig.caption)}</figcaption></figure>"
+        )
+    return None
 
 
 def html(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
@@ -57,34 +99,12 @@ def html(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
             if not body[-1].startswith("<nav"):
                 body.append('<p class="top"><a href="#contents">contents ↑</a></p>')
             body.append(f'<h2 id="{_anchor(block.text)}">{_e(block.text)}</h2>')
-        elif block.kind in ("h1", "h3"):
-            body.append(f"<{block.kind}>{_e(block.text)}</{block.kind}>")
-        elif block.kind == "p":
-            body.append(f"<p>{_e(block.text)}</p>")
-            if len(body) == 2:
-                body.append(f'<nav id="contents"><ol>{contents}</ol></nav>')
-        elif block.kind == "note":
-            body.append(f'<p class="note">{_e(block.text)}</p>')
-        elif block.kind == "li":
-            body.append(f'<p class="finding">{_e(block.text)}</p>')
-        elif block.kind == "table":
-            head = "".join(f"<th>{_e(h)}</th>" for h in block.header)
-            rows = []
-            for row in block.rows:
-                css = ""
-                if block.classes and len(block.classes) == len(block.rows):
-                    css = f' class="{_e(block.classes[len(rows)])}"'
-                rows.append(f"<tr{css}>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")
-            body.append(
-                f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            )
-        elif block.kind == "figure" and block.figure in figures:
-            fig = figures[block.figure]
-            data = base64.b64encode(fig.svg.encode("utf-8")).decode("ascii")
-            body.append(
-                f'<figure><img alt="{_e(fig.alt)}" src="data:image/svg+xml;base64,{data}">'
-                f"<figcaption>{_e(fig.caption)}</figcaption></figure>"
-            )
+            continue
+        element = _element(block, figures)
+        if element is not None:
+            body.append(element)
+        if block.kind == "p" and len(body) == 2:
+            body.append(f'<nav id="contents"><ol>{contents}</ol></nav>')
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

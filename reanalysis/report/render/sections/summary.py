@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from reanalysis.report.render.blocks import Block, fmt, fmt_ci, fmt_fixed, fmt_mean, fmt_p, fmt_unit
+from reanalysis.report.figures import detailed
+from reanalysis.report.render.blocks import (
+    Block,
+    fmt,
+    fmt_ci,
+    fmt_fixed,
+    fmt_mean,
+    fmt_p,
+    fmt_unit,
+    fold,
+)
 
 # The fields that identify the effect a reported p-value is about.
 EFFECT_KEY = ("trial", "study", "outcome", "week", "treatment", "control")
@@ -64,6 +74,9 @@ def blocks(results: dict[str, Any]) -> list[Block]:
         items.append(sentence)
     who = results.get("report", {}).get("participants", "participants")
     labels = {k: v["label"] for k, v in results.get("outcomes", {}).items()}
+    # Sentences per comparison: in the list up to DETAIL_TRIALS trial files, else counted
+    # in one sentence each and listed in a fold.
+    each: list[str] = []
     for x in results["power"]:
         if "error" in x:
             continue
@@ -86,13 +99,13 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 )
                 + " for 80% power to detect the observed difference"
             )
-        items.append(text + ". Observed (post-hoc) power is not reported.")
+        each.append(text + ". Observed (post-hoc) power is not reported.")
     for b in results["bayes"]:
         priors = _index(b["at_implied_r"], "prior")
         neutral = priors.get(("neutral",))
         skeptical = priors.get(("skeptical",))
         if neutral and skeptical:
-            items.append(
+            each.append(
                 f"Bayesian reading ({b['study']}, {labels.get(b['outcome'], b['outcome'])}, "
                 f"{' vs '.join(b['arms'])}): P({b['harm_label']}) is "
                 f"{neutral['p_harm']:.2f} under a neutral prior and "
@@ -101,6 +114,10 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 f"(neutral prior). T = {fmt(b['threshold'])} {fmt_unit(b['unit'])} "
                 f"({b['threshold_source']})."
             )
+    if detailed(results):
+        items += each
+    else:
+        items += _counted(results)
     for h in results["synthesis"]["treatment_response"]:
         rs = sorted({x["r"] for x in h["by_r"]})
         middle = _index(h["by_r"], "r", "group")[(rs[len(rs) // 2], "all")]
@@ -124,4 +141,36 @@ def blocks(results: dict[str, Any]) -> list[Block]:
         )
     out = [Block("h2", "Summary of findings")]
     out += [Block("li", item) for item in items]
+    if each and not detailed(results):
+        title = f"Power and the Bayesian reading, comparison by comparison ({len(each)} findings)"
+        out += fold(results, title, [Block("li", item) for item in each])
     return out
+
+
+def _counted(results: dict[str, Any]) -> list[str]:
+    """Power and the Bayesian reading of every comparison, counted in a sentence each."""
+    items = []
+    power = [x["power_at_trial_n"] for x in results["power"] if "error" not in x]
+    if power:
+        items.append(
+            f"Power: {sum(p >= 0.8 for p in power)} of {len(power)} comparisons had at least "
+            "80% power at their own n and r to detect their outcome's first design difference "
+            "(figure and tables in the power section). Observed (post-hoc) power is not "
+            "reported."
+        )
+    neutral = [p for b in results["bayes"] for p in b["at_implied_r"] if p["prior"] == "neutral"]
+    if neutral:
+        # Outcomes without a direction label their tails "lower"/"higher" instead.
+        harm, benefit = (
+            labels.pop() if len(labels) == 1 else f"{kind} (or, without a direction, its tail)"
+            for labels, kind in (
+                ({p["harm_label"] for p in neutral}, "harm beyond T"),
+                ({p["benefit_label"] for p in neutral}, "benefit beyond T"),
+            )
+        )
+        items.append(
+            f"Bayesian reading: under a neutral prior, {harm} is more likely than not in "
+            f"{sum(p['p_harm'] > 0.5 for p in neutral)} of {len(neutral)} comparisons, and "
+            f"{benefit} in {sum(p['p_benefit'] > 0.5 for p in neutral)}."
+        )
+    return items

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from reanalysis.report.render.blocks import Block
+from reanalysis.report.render.blocks import Block, folded
 
 
 def blocks(results: dict[str, Any]) -> list[Block]:
     """Per trial file: its rows as printed, and the before–after figure."""
-    out = [Block("h2", "The data as encoded")]
+    out = [Block("h2", "The data as encoded"), Block("figure", figure="arm_means")]
+    files: list[Block] = []
     for name, trial in sorted(results["trials"].items()):
-        out.append(Block("h3", f"{trial['file']}"))
+        files.append(Block("h3", f"{trial['file']}"))
         rows = tuple(
             (
                 r["study"],
@@ -27,7 +28,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             )
             for r in trial["rows"]
         )
-        out.append(
+        files.append(
             Block(
                 "table",
                 header=(
@@ -44,5 +45,5 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 rows=rows,
             )
         )
-        out.append(Block("figure", figure=f"before_after_{name}"))
-    return out
+        files.append(Block("figure", figure=f"before_after_{name}"))
+    return out + folded(results, files)
