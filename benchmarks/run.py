@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,30 +56,45 @@ HTML_BUDGET_MB = 5.0
 MEMORY_BUDGET_MB = 600.0
 GENERATED = (10, 100)
 
-# Runs the command given as JSON, pinned to the given CPUs, and reports its wall time and
-# the peak RSS of its process tree; its own start-up is outside the timed span.
+# Runs the command given as JSON, pinned to the given CPUs, and reports its wall time, the
+# peak RSS of its process tree and each line it printed with the time it arrived; the
+# wrapper's own start-up is outside the timed span.
 WRAPPER = r"""
-import json, os, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, tempfile, time
 spec = json.loads(sys.argv[1])
 if spec["cpus"] and hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, spec["cpus"])
-start = time.perf_counter()
-done = subprocess.run(spec["command"], cwd=spec["cwd"], capture_output=True)
-seconds = time.perf_counter() - start
+with tempfile.TemporaryFile() as errors:
+    start = time.perf_counter()
+    child = subprocess.Popen(spec["command"], cwd=spec["cwd"], stdout=subprocess.PIPE,
+                             stderr=errors, text=True)
+    lines = [(time.perf_counter() - start, line.rstrip("\n")) for line in child.stdout]
+    child.wait()
+    seconds = time.perf_counter() - start
+    errors.seek(0)
+    stderr = errors.read().decode(errors="replace")[-4000:]
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "rss": rss, "returncode": done.returncode,
-                  "stdout": done.stdout.decode(errors="replace")[-4000:],
-                  "stderr": done.stderr.decode(errors="replace")[-4000:]}))
+print(json.dumps({"seconds": seconds, "rss": rss, "returncode": child.returncode,
+                  "lines": lines[-200:], "stderr": stderr}))
 """
 
 
 @dataclass(frozen=True)
 class Run:
-    """One timed subprocess: wall seconds, peak RSS in MB and what it printed."""
+    """One timed subprocess: wall seconds, peak RSS in MB, and each printed line with the
+    seconds after the start at which it arrived."""
 
     seconds: float
     rss_mb: float
-    stdout: str
+    lines: tuple[tuple[float, str], ...]
+
+    @property
+    def stdout(self) -> str:
+        return "\n".join(line for _, line in self.lines)
+
+    def arrival(self, prefix: str) -> float:
+        """When the first line starting with ``prefix`` arrived (the end if none did)."""
+        return next((t for t, line in self.lines if line.startswith(prefix)), self.seconds)
 
 
 def environment(threads: int) -> dict[str, str]:
@@ -102,7 +118,7 @@ def run(
         raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{result['stderr']}")
     # ru_maxrss is in kilobytes on Linux, bytes on macOS.
     rss = result["rss"] * (1 if sys.platform == "darwin" else 1024) / MB
-    return Run(result["seconds"], rss, result["stdout"])
+    return Run(result["seconds"], rss, tuple((t, line) for t, line in result["lines"]))
 
 
 def interleaved(
@@ -250,6 +266,15 @@ def bench_startup(repeats: int, env: dict[str, str]) -> dict[str, float]:
 # --- 3. report builds -----------------------------------------------------------------
 
 
+# The report's progress lines, and the phase that ends at each.
+PHASES = (
+    ("[1/4]", "start-up"),
+    ("[2/4]", "results"),
+    ("[3/4]", "figures"),
+    ("[4/4]", "render"),
+)
+
+
 @dataclass(frozen=True)
 class Build:
     label: str
@@ -260,6 +285,18 @@ class Build:
     figures: int
     images: int
     folded: int
+    phases: dict[str, float]
+
+
+def phases(runs: list[Run]) -> dict[str, float]:
+    """Median seconds of each phase, from the arrival of the progress lines."""
+    out = {}
+    for i, (_, name) in enumerate(PHASES):
+        starts = [run.arrival(PHASES[i - 1][0]) if i else 0.0 for run in runs]
+        ends = [run.arrival(PHASES[i][0]) for run in runs]
+        out[name] = statistics.median(e - s for s, e in zip(starts, ends, strict=True))
+    out["write and exit"] = statistics.median(r.seconds - r.arrival(PHASES[-1][0]) for r in runs)
+    return out
 
 
 def bench_reports(repeats: int, env: dict[str, str], sizes: Sequence[int]) -> list[Build]:
@@ -285,8 +322,16 @@ def bench_reports(repeats: int, env: dict[str, str], sizes: Sequence[int]) -> li
                     len(list((out / "figures").glob("*.svg"))),
                     html.count("<img "),
                     html.count("<details"),
+                    phases(runs),
                 )
             )
+        print_builds(builds, repeats)
+        if sizes:
+            bench_render(Path(tmp) / f"trials{max(sizes)}")
+    return builds
+
+
+def print_builds(builds: list[Build], repeats: int) -> None:
     shipped = builds[0].seconds
     print(
         f"\n== report builds: `reanalysis report` in a subprocess, start-up included, median of "
@@ -301,7 +346,43 @@ def bench_reports(repeats: int, env: dict[str, str], sizes: Sequence[int]) -> li
             f"  {b.label:<20} {b.seconds:6.2f} s {b.seconds / shipped:6.2f}× {b.html_mb:6.2f} MB "
             f"{b.json_mb:10.2f} MB {b.figures:8d} {b.images:6d} {b.folded:7d} {b.rss_mb:6.0f} MB"
         )
-    return builds
+    print("  phases (median seconds, from the arrival of the progress lines):")
+    for b in builds:
+        print(f"  {b.label:<20} " + ", ".join(f"{k} {v:.2f}" for k, v in b.phases.items()))
+
+
+def bench_render(folder: Path, factors: Sequence[int] = (1, 4), repeats: int = 3) -> None:
+    """Rendering time per trial at n and 4n trials: the n-trial results with every
+    per-comparison record and trial file repeated under new names (no figures drawn)."""
+    sys.path.insert(0, str(ROOT))
+    from reanalysis.report import render
+    from reanalysis.report.results import build_results
+
+    results = build_results(folder, "reanalysis report")
+    per_trial = []
+    for factor in factors:
+        scaled = dict(results)
+        for key in ("effects", "power", "bayes", "sensitivity", "thresholds", "headlines"):
+            scaled[key] = [
+                {**x, **{k: f"{x[k]}_{i}" for k in ("id", "trial") if k in x}}
+                for i in range(factor)
+                for x in results[key]
+            ]
+        trials = results["trials"].items()
+        scaled["trials"] = {f"{n}_{i}": t for i in range(factor) for n, t in trials}
+        seconds = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            render.html(scaled, [])
+            render.markdown(scaled, [])
+            seconds.append(time.perf_counter() - start)
+        per_trial.append((len(scaled["trials"]), statistics.median(seconds)))
+    (n, first), (m, last) = per_trial[0], per_trial[-1]
+    print(
+        f"  rendering (report.md and report.html, median of {repeats}): {first:.2f} s at {n} "
+        f"trials, {last:.2f} s at {m} (records repeated); per trial {last / m / (first / n):.2f}× "
+        "(1.00× is linear)"
+    )
 
 
 # --- 4. budgets -----------------------------------------------------------------------
