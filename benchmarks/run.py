@@ -55,6 +55,8 @@ SCALE_BUDGET = 12.0  # 100 trials × the shipped report's time
 HTML_BUDGET_MB = 5.0
 MEMORY_BUDGET_MB = 600.0
 GENERATED = (10, 100)
+# The grid must agree with statsmodels and scipy wherever they are finite (absolute).
+AGREEMENT = 1e-9
 
 # Runs the command given as JSON, pinned to the given CPUs, and reports its wall time, the
 # peak RSS of its process tree and each line it printed with the time it arrived; the
@@ -145,7 +147,8 @@ def reanalysis_command() -> list[str]:
 # --- 1. power grid --------------------------------------------------------------------
 
 
-def bench_power(repeats: int, env: dict[str, str]) -> None:
+def bench_power(repeats: int, env: dict[str, str]) -> bool:
+    """Print the grid's timings against its baselines; False if they disagree."""
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     one = cpus[:1]
     sides = {
@@ -181,14 +184,18 @@ def bench_power(repeats: int, env: dict[str, str]) -> None:
             f"  {'reanalysis power_grid on ' + str(len(cpus)) + ' CPUs':<36} {t:7.3f} s  "
             f"{t / grid:6.2f}× the grid on 1 CPU"
         )
+    agree = bool(np.all(np.isfinite(powers["grid"])))
     for side in ("statsmodels", "ncf"):
         finite = np.isfinite(powers[side])
         difference = float(np.max(np.abs(powers["grid"][finite] - powers[side][finite])))
+        agree &= difference <= AGREEMENT
         print(
-            f"  agreement with {sides[side]}: max |difference| {difference:.1e} on "
-            f"{int(finite.sum()):,} cells; {int((~finite).sum()):,} cells NaN there"
-            f" (grid finite in all: {bool(np.all(np.isfinite(powers['grid'])))})"
+            f"  {'AGREE' if difference <= AGREEMENT else 'DISAGREE'} with {sides[side]}: max "
+            f"|difference| {difference:.1e} on {int(finite.sum()):,} cells (limit {AGREEMENT:g}); "
+            f"{int((~finite).sum()):,} cells NaN there, the grid finite in all: "
+            f"{bool(np.all(np.isfinite(powers['grid'])))}"
         )
+    return agree
 
 
 # --- 2. command start-up --------------------------------------------------------------
@@ -234,15 +241,20 @@ def importtime(arguments: Sequence[str], env: dict[str, str], top: int = 6) -> N
         check=True,
     )
     by_package: dict[str, int] = {}
+    modules: list[tuple[int, str]] = []
     for line in done.stderr.splitlines():
         match = re.match(r"import time:\s+(\d+) \|\s+\d+ \| +(\S+)", line)
         if match:
             package = match[2].split(".")[0]
             by_package[package] = by_package.get(package, 0) + int(match[1])
+            modules.append((int(match[1]), match[2]))
     total = sum(by_package.values())
     ranked = sorted(by_package.items(), key=lambda item: -item[1])[:top]
     shares = ", ".join(f"{name} {us / 1000:.0f}" for name, us in ranked)
-    print(f"  importtime `{arguments[0]}`: {total / 1000:.0f} ms of imports; {shares} (ms)")
+    largest = ", ".join(f"{name} {us / 1000:.0f}" for us, name in sorted(modules)[::-1][:top])
+    print(f"  importtime `{arguments[0]}`: {total / 1000:.0f} ms of imports")
+    print(f"    self time by package (ms): {shares}")
+    print(f"    largest modules, self time (ms): {largest}")
 
 
 def bench_startup(repeats: int, env: dict[str, str]) -> dict[str, float]:
@@ -446,14 +458,15 @@ def main() -> None:
         f"reanalysis benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"load average {load:.1f} at the start"
     )
-    if "grid" not in args.skip:
-        bench_power(args.repeats, env)
+    agree = "grid" in args.skip or bench_power(args.repeats, env)
     times = {} if "startup" in args.skip else bench_startup(args.repeats, env)
     builds = [] if "reports" in args.skip else bench_reports(args.report_repeats, env, GENERATED)
     if times:
         print_budgets(times, builds)
     if hasattr(os, "getloadavg"):
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    if not agree:
+        raise SystemExit("the power grid disagrees with statsmodels or scipy (see above)")
 
 
 if __name__ == "__main__":
