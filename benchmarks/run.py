@@ -385,6 +385,10 @@ def print_builds(builds: list[Build], repeats: int) -> None:
         print(f"  {b.label:<20} " + ", ".join(f"{k} {v:.2f}" for k, v in b.phases.items()))
 
 
+# The sections of results.json that grow with the number of trial files.
+PER_TRIAL = ("effects", "power", "bayes", "sensitivity", "thresholds", "headlines", "consistency")
+
+
 def bench_render(folder: Path, factors: Sequence[int] = (1, 4), repeats: int = 3) -> None:
     """Rendering time per trial at n and 4n trials: the n-trial results with every
     per-comparison record and trial file repeated under new names (no figures drawn)."""
@@ -396,9 +400,9 @@ def bench_render(folder: Path, factors: Sequence[int] = (1, 4), repeats: int = 3
     per_trial = []
     for factor in factors:
         scaled = dict(results)
-        for key in ("effects", "power", "bayes", "sensitivity", "thresholds", "headlines"):
+        for key in PER_TRIAL:
             scaled[key] = [
-                {**x, **{k: f"{x[k]}_{i}" for k in ("id", "trial") if k in x}}
+                {**x, **{k: f"{x[k]}_{i}" for k in ("id", "trial", "name") if k in x}}
                 for i in range(factor)
                 for x in results[key]
             ]
