@@ -31,7 +31,13 @@ from scipy import special
 
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.correlation import PlausibleCorrelation, implied_correlation
-from reanalysis.stats.effects import PrePost, _two_sample, arm_change, difference_in_change
+from reanalysis.stats.effects import (
+    PrePost,
+    _two_sample_moments,
+    arm_change,
+    difference_in_change,
+)
+from reanalysis.stats.estimates import _two_sided_p
 from reanalysis.units import convert
 
 CheckVerdict = Literal["consistent", "inconsistent", "cannot tell"]
@@ -359,8 +365,9 @@ def baseline_balance(
     difference = treatment_mean - control_mean
     # The arithmetic of scipy.stats.ttest_ind_from_stats (1.17) in the same order, without
     # importing scipy.stats: SDs as 0-d arrays, which numpy squares as x·x, as scipy does
-    # (Python's float ** 2 calls pow, which can differ in the last bit).
-    result = _two_sample(
+    # (Python's float ** 2 calls pow, which can differ in the last bit). As in scipy, an SD
+    # whose square overflows gives SE = inf, so t = 0 and p = 1, not an error.
+    _, standard_error, df = _two_sample_moments(
         difference,
         np.asarray(_positive(treatment_sd, "treatment_sd")),
         _n(treatment_n, "treatment_n"),
@@ -368,13 +375,15 @@ def baseline_balance(
         _n(control_n, "control_n"),
         welch=False,
     )
-    p = result.pvalue
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = float(difference / standard_error)
+    p = float(_two_sided_p(statistic, df))
     verdict: CheckVerdict = "consistent" if extreme <= p <= 1 - extreme else "inconsistent"
     return CheckResult(
         name="baseline_balance",
         verdict=verdict,
         evidence=(
-            f"baseline difference {difference:.4g} (t = {float(result.statistic):.3g}, "
+            f"baseline difference {difference:.4g} (t = {statistic:.3g}, "
             f"df {treatment_n + control_n - 2}, p = {p:.3g}); chance imbalance is "
             f"{'plausible' if verdict == 'consistent' else 'implausible'} "
             f"(flag below {extreme:g} or above {1 - extreme:g})"
@@ -384,7 +393,7 @@ def baseline_balance(
             f"n = {treatment_n} and {control_n}",
             "normal data with equal variances (Student's t)",
         ),
-        numbers={"difference": difference, "statistic": float(result.statistic), "pvalue": p},
+        numbers={"difference": difference, "statistic": statistic, "pvalue": p},
     )
 
 
