@@ -1,27 +1,28 @@
-"""Vectorized power grid vs a Python loop over statsmodels TTestIndPower().power.
+"""One side of the power-grid benchmark, timed in its own process.
 
-A planning grid of 10^6 designs (effect × n1 × n2 × r × alpha, ANCOVA analysis) is
-evaluated in one call of :func:`reanalysis.stats.power.power_grid` (best of 3 runs). The
-loop is timed on a random sample of 10^4 cells and extrapolated to the grid; the
-sampled cells must agree to 1e-9. statsmodels returns NaN where scipy's nctdtr fails
-in the far tail (scipy issue #25470); those cells are counted, not compared, and the
-grid must be finite there.
+The planning grid holds 10^6 designs (100 effects × 10 n1 × 10 n2 × 10 r × 10 alpha,
+ANCOVA analysis). Three implementations compute two-sided power on it, each in one
+vectorized call:
+
+* ``grid``: :func:`reanalysis.stats.power.power_grid` (noncentral F, one ``ncfdtr`` per
+  cell, threads over CPUs this process may use);
+* ``statsmodels``: statsmodels' own vectorized ``TTestIndPower().power`` on the same
+  broadcast arrays (two noncentral-t tails per cell);
+* ``ncf``: a one-line ``scipy.stats.ncf.sf`` computation of P(T² > c²).
+
+Usage (by ``run.py``): ``python bench_power.py SIDE [OUT.npy]`` prints the seconds the call
+took as JSON, after the imports and the grid's set-up, and saves the powers to OUT.npy.
 """
 
 from __future__ import annotations
 
-import math
-import os
+import json
+import sys
 import time
 
 import numpy as np
-from statsmodels.stats.power import TTestIndPower
 
-from reanalysis.stats.power import power_grid
-
-AGREEMENT = 1e-9
-SAMPLE = 10_000
-REPEATS = 3
+SIDES = ("grid", "statsmodels", "ncf")
 
 
 def planning_grid() -> tuple[np.ndarray, ...]:
@@ -35,44 +36,41 @@ def planning_grid() -> tuple[np.ndarray, ...]:
     return tuple(a.reshape([-1 if i == j else 1 for j in range(5)]) for i, a in enumerate(axes))
 
 
-def main() -> None:
+def compute(side: str) -> tuple[float, np.ndarray]:
+    """(seconds, powers) of one vectorized call of ``side`` over the planning grid."""
     effect, n1, n2, r, alpha = planning_grid()
-    # Best of a few runs, as timeit advises: the machine is shared, and the minimum is
-    # the run least disturbed by other processes.
-    grid_seconds = math.inf
-    for _ in range(REPEATS):
+    if side == "grid":
+        from reanalysis.stats.power import power_grid
+
         start = time.perf_counter()
-        grid = power_grid(effect, n1, n2, r, alpha, analysis="ancova")
-        grid_seconds = min(grid_seconds, time.perf_counter() - start)
-    if not np.all(np.isfinite(grid)):
-        raise SystemExit("power grid: non-finite power in the grid")
+        power = power_grid(effect, n1, n2, r, alpha, analysis="ancova")
+    elif side == "statsmodels":
+        from statsmodels.stats.power import TTestIndPower
 
-    rng = np.random.default_rng(2009)
-    cells = rng.choice(grid.size, SAMPLE, replace=False)
-    index = np.unravel_index(cells, grid.shape)
-    values = [axis.ravel()[i] for axis, i in zip((effect, n1, n2, r, alpha), index, strict=True)]
-    model = TTestIndPower()
-    start = time.perf_counter()
-    looped = np.array(
-        [
-            # Borm et al. 2007: the ANCOVA effect is d / √(1 − r²).
-            model.power(d / math.sqrt(1 - rr * rr), a, al, ratio=b / a)
-            for d, a, b, rr, al in zip(*values, strict=True)
-        ]
-    )
-    loop_seconds = (time.perf_counter() - start) * grid.size / SAMPLE
+        start = time.perf_counter()
+        # Borm et al. 2007: the ANCOVA effect is d / √(1 − r²); ratio = n2 / n1.
+        power = TTestIndPower().power(effect / np.sqrt(1 - r * r), n1, alpha, ratio=n2 / n1)
+    elif side == "ncf":
+        from scipy import stats
 
-    finite = np.isfinite(looped)
-    difference = float(np.max(np.abs(grid[index][finite] - looped[finite])))
-    if difference > AGREEMENT:
-        raise SystemExit(f"power grid: disagrees with statsmodels by {difference:.3g} > 1e-9")
-    print(
-        f"power grid: {grid.size:,} cells in {grid_seconds:.2f} s; statsmodels loop "
-        f"{loop_seconds:.0f} s (extrapolated from {SAMPLE:,} cells); speed-up "
-        f"{loop_seconds / grid_seconds:.0f}x; max |difference| {difference:.1e} on "
-        f"{int(finite.sum()):,} cells ({int((~finite).sum())} cells NaN in statsmodels, "
-        f"finite here); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-    )
+        start = time.perf_counter()
+        df = n1 + n2 - 2
+        power = stats.ncf.sf(
+            stats.t.isf(alpha / 2, df) ** 2, 1, df, effect**2 / (1 - r * r) * n1 * n2 / (n1 + n2)
+        )
+    else:
+        raise SystemExit(f"side must be one of {', '.join(SIDES)}, got {side!r}")
+    seconds = time.perf_counter() - start
+    shape = np.broadcast_shapes(*(a.shape for a in (effect, n1, n2, r, alpha)))
+    return seconds, np.broadcast_to(power, shape)
+
+
+def main() -> None:
+    side = sys.argv[1]
+    seconds, power = compute(side)
+    if len(sys.argv) > 2:
+        np.save(sys.argv[2], power)
+    print(json.dumps({"seconds": seconds}))
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from scipy import stats
+from scipy import special
 
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.protocol import ConfidenceInterval, ResultMixin, plain
@@ -62,13 +62,15 @@ def named_prior(name: str, threshold: float, sign: int = -1) -> NormalPrior:
     _check_threshold(threshold)
     if sign not in (1, -1):
         raise ReanalysisError(f"sign must be 1 or -1, got {sign!r}")
-    z95 = float(stats.norm.ppf(0.95))
+    # scipy.special.ndtr and ndtri are the ufuncs behind stats.norm's cdf and ppf; sf(x)
+    # is ndtr(−x), and loc and scale standardize as stats.norm does: (x − loc) / scale.
+    z95 = float(special.ndtri(0.95))
     if name == "skeptical":
         return NormalPrior(mean=0.0, sd=threshold / z95, name=name)
     if name == "enthusiastic":
         return NormalPrior(mean=sign * threshold, sd=threshold / z95, name=name)
     if name == "neutral":
-        z975 = float(stats.norm.ppf(0.975))
+        z975 = float(special.ndtri(0.975))
         return NormalPrior(mean=0.0, sd=NEUTRAL_PRIOR_RANGE * threshold / z975, name=name)
     raise ReanalysisError(f"prior must be one of {', '.join(PRIOR_NAMES)} or MEAN,SD, got {name!r}")
 
@@ -126,7 +128,7 @@ class NormalPosterior(ResultMixin):
             raise ReanalysisError(
                 f"credible_level must lie strictly between 0 and 1, got {credible_level}"
             )
-        half = float(stats.norm.isf((1 - credible_level) / 2)) * self.posterior_sd
+        half = float(-special.ndtri((1 - credible_level) / 2)) * self.posterior_sd
         return ConfidenceInterval(self.posterior_mean - half, self.posterior_mean + half)
 
     def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
@@ -135,7 +137,7 @@ class NormalPosterior(ResultMixin):
 
     def probability_below(self, value: float) -> float:
         """Posterior P(θ < value)."""
-        return float(stats.norm.cdf(value, self.posterior_mean, self.posterior_sd))
+        return float(special.ndtr((value - self.posterior_mean) / self.posterior_sd))
 
     @property
     def cri_low(self) -> float:
@@ -158,12 +160,13 @@ class NormalPosterior(ResultMixin):
     @property
     def p_above_zero(self) -> float:
         """Posterior P(θ > 0)."""
-        return float(stats.norm.sf(0.0, self.posterior_mean, self.posterior_sd))
+        return float(special.ndtr(-((0.0 - self.posterior_mean) / self.posterior_sd)))
 
     @property
     def p_above_threshold(self) -> float:
         """Posterior probability of a difference above T, P(θ > T)."""
-        return float(stats.norm.sf(self.threshold, self.posterior_mean, self.posterior_sd))
+        z = (self.threshold - self.posterior_mean) / self.posterior_sd
+        return float(special.ndtr(-z))
 
     def to_dict(self, confidence_level: float = 0.95) -> dict[str, float | None]:
         """The JSON keys of ``reanalysis bayes``, plus the likelihood's ``estimate`` and

@@ -26,11 +26,18 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-from scipy import optimize, stats
+import numpy as np
+from scipy import special
 
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.correlation import PlausibleCorrelation, implied_correlation
-from reanalysis.stats.effects import PrePost, arm_change, difference_in_change
+from reanalysis.stats.effects import (
+    PrePost,
+    _two_sample_moments,
+    arm_change,
+    difference_in_change,
+)
+from reanalysis.stats.estimates import _two_sided_p
 from reanalysis.units import convert
 
 CheckVerdict = Literal["consistent", "inconsistent", "cannot tell"]
@@ -160,6 +167,8 @@ def _r_where_p_equals(p_of_r, target: float) -> float | None:
     p_low, p_high = p_of_r(low), p_of_r(high)
     if not p_high <= target <= p_low:
         return None
+    from scipy import optimize
+
     return optimize.brentq(lambda r: math.log(p_of_r(r)) - math.log(target), low, high, xtol=1e-14)
 
 
@@ -353,23 +362,28 @@ def baseline_balance(
         raise ReanalysisError(f"extreme must lie strictly between 0 and 0.5, got {extreme!r}")
     for name, value in (("treatment_mean", treatment_mean), ("control_mean", control_mean)):
         _finite(value, name)
-    result = stats.ttest_ind_from_stats(
-        treatment_mean,
-        _positive(treatment_sd, "treatment_sd"),
-        _n(treatment_n, "treatment_n"),
-        control_mean,
-        _positive(control_sd, "control_sd"),
-        _n(control_n, "control_n"),
-        equal_var=True,
-    )
-    p = float(result.pvalue)
-    verdict: CheckVerdict = "consistent" if extreme <= p <= 1 - extreme else "inconsistent"
     difference = treatment_mean - control_mean
+    # The arithmetic of scipy.stats.ttest_ind_from_stats (1.17) in the same order, without
+    # importing scipy.stats: SDs as 0-d arrays, which numpy squares as x·x, as scipy does
+    # (Python's float ** 2 calls pow, which can differ in the last bit). As in scipy, an SD
+    # whose square overflows gives SE = inf, so t = 0 and p = 1, not an error.
+    _, standard_error, df = _two_sample_moments(
+        difference,
+        np.asarray(_positive(treatment_sd, "treatment_sd")),
+        _n(treatment_n, "treatment_n"),
+        np.asarray(_positive(control_sd, "control_sd")),
+        _n(control_n, "control_n"),
+        welch=False,
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = float(difference / standard_error)
+    p = float(_two_sided_p(statistic, df))
+    verdict: CheckVerdict = "consistent" if extreme <= p <= 1 - extreme else "inconsistent"
     return CheckResult(
         name="baseline_balance",
         verdict=verdict,
         evidence=(
-            f"baseline difference {difference:.4g} (t = {float(result.statistic):.3g}, "
+            f"baseline difference {difference:.4g} (t = {statistic:.3g}, "
             f"df {treatment_n + control_n - 2}, p = {p:.3g}); chance imbalance is "
             f"{'plausible' if verdict == 'consistent' else 'implausible'} "
             f"(flag below {extreme:g} or above {1 - extreme:g})"
@@ -379,7 +393,7 @@ def baseline_balance(
             f"n = {treatment_n} and {control_n}",
             "normal data with equal variances (Student's t)",
         ),
-        numbers={"difference": difference, "statistic": float(result.statistic), "pvalue": p},
+        numbers={"difference": difference, "statistic": statistic, "pvalue": p},
     )
 
 
@@ -501,8 +515,9 @@ def share_below(threshold: float, mean: float, sd: float) -> ThresholdShare:
         threshold=threshold,
         mean=mean,
         sd=sd,
-        normal=float(stats.norm.cdf((threshold - mean) / sd)),
-        lognormal=float(stats.norm.cdf((math.log(threshold) - mu) / sigma)),
+        # scipy.special.ndtr is the ufunc behind stats.norm.cdf.
+        normal=float(special.ndtr((threshold - mean) / sd)),
+        lognormal=float(special.ndtr((math.log(threshold) - mu) / sigma)),
         lognormal_mu=mu,
         lognormal_sigma=sigma,
     )

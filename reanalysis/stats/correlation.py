@@ -16,11 +16,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
-import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.effects import (
@@ -45,6 +44,9 @@ from reanalysis.stats.printed import (
     parse_printed_p,
 )
 from reanalysis.stats.protocol import ResultMixin
+
+if TYPE_CHECKING:  # pandas is imported only by the functions that return a DataFrame
+    import pandas as pd
 
 Analysis = Literal["change", "ancova"]
 ANALYSES: tuple[str, ...] = ("change", "ancova")
@@ -169,6 +171,8 @@ def correlation_grid(
     ancova_se, ancova_ci_low/high, p_ancova, dppc2, dppc2_var, smcr_diff, smcr_diff_var,
     smcc_diff, smcc_diff_var (summary_frame style, for notebooks and the report).
     """
+    import pandas as pd
+
     if len(correlations) == 0:
         raise ReanalysisError("correlations must hold at least one value")
     rows = []
@@ -299,6 +303,8 @@ def implied_correlation(
     >>> round(implied.correlation, 2), implied.status
     (0.47, 'no_range')
     """
+    from scipy import optimize
+
     given = [x is not None for x in (reported_p, reported_t, reported_ci)]
     if sum(given) != 1:
         raise ReanalysisError("give exactly one of reported_p, reported_t and reported_ci")
@@ -495,6 +501,8 @@ def _nearest_p(p_of_r, found: CorrelationInterval, target: float) -> float:
     Each segment is scanned at 201 points and the best cell refined by bounded Brent
     minimisation of |log p(r) − log target| (xatol 1e-12).
     """
+    from scipy import optimize
+
     goal = math.log(target)
 
     def gap(r: np.ndarray) -> np.ndarray:
@@ -537,6 +545,8 @@ def split_sensitivity(
     (at ``r``), and implied_r when ``reported_p`` is given (the unique or plausible root,
     absent when no r reproduces it).
     """
+    import pandas as pd
+
     if isinstance(total_n, bool) or int(total_n) != total_n or total_n < 4:
         raise ReanalysisError(f"total_n must be a whole number >= 4, got {total_n!r}")
     if treatment_n is None:

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from scipy import integrate, special
+from scipy import special
 
 # A tail probability below this is set to 0 without evaluating it (absolute error).
 _NEGLIGIBLE = 1e-13
@@ -52,6 +52,7 @@ _PARALLEL_CELLS = 1 << 16
 
 def _chi_mixture_cdf(df: float, delta: float, x: float) -> float:
     """F(x; df, δ) = E[Φ(x·S − δ)], S = √(χ²_df / df), integrated over S's quantiles."""
+    from scipy import integrate
 
     def integrand(u: float) -> float:
         return float(special.ndtr(x * math.sqrt(special.chdtri(df, u) / df) - delta))
@@ -112,6 +113,14 @@ def _upper_tail_cells(df: np.ndarray, delta: np.ndarray, crit: np.ndarray) -> np
     return 1.0 - noncentral_t_cdf(df, delta, crit)
 
 
+def _usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the system has one, so that
+    ``taskset`` or a container's CPU set limits the threads), else all of them."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _on_grid(
     cells: Callable[..., np.ndarray], df: np.ndarray, delta: np.ndarray, crit: np.ndarray
 ) -> np.ndarray:
@@ -119,7 +128,7 @@ def _on_grid(
     shape = np.broadcast_shapes(delta.shape, df.shape, crit.shape)
     flat = [np.broadcast_to(a, shape).ravel() for a in (df, delta, crit)]
     size = flat[0].size
-    workers = min(os.cpu_count() or 1, 4)
+    workers = min(_usable_cpus(), 4)
     if size < _PARALLEL_CELLS or workers == 1:
         return cells(*flat).reshape(shape)
     bounds = np.linspace(0, size, workers + 1).astype(int)

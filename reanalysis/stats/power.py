@@ -47,7 +47,7 @@ from typing import ClassVar, Literal, NoReturn
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import optimize, special
+from scipy import special
 
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.effects import PrePost, change_score_sd
@@ -292,8 +292,26 @@ class MinimumDetectableEffect(ResultMixin):
 def _scalar_power(
     effect: float, n1: float, n2: float, alpha: float, alternative: str = "two-sided"
 ) -> float:
-    arrays = (np.asarray(value, dtype=float) for value in (effect, n1, n2, alpha))
-    return float(_power(*arrays, alternative))
+    """:func:`_power` for one design, without array set-up (the solvers call it thousands
+    of times). The operations of :func:`~reanalysis.stats.noncentral.two_sided_power` and
+    :func:`~reanalysis.stats.noncentral.one_sided_power` in the same order on the same
+    doubles, so the same result to the last bit; a NaN from SciPy (where those functions
+    repair it) falls back to them."""
+    e, m, n, a = (float(value) for value in (effect, n1, n2, alpha))
+    df = m + n - 2.0
+    ratio = math.sqrt(m * n / (m + n))
+    if alternative == "two-sided":
+        crit = -special.stdtrit(df, a / 2)
+        delta = abs(e) * ratio
+        power = 1.0 - special.ncfdtr(1.0, df, delta * delta, crit * crit)
+    else:
+        crit = -special.stdtrit(df, a)
+        delta = (e if alternative == "larger" else -e) * ratio
+        power = 1.0 - special.nctdtr(df, delta, crit)
+    if math.isnan(power):
+        arrays = (np.asarray(value, dtype=float) for value in (effect, n1, n2, alpha))
+        return float(_power(*arrays, alternative))
+    return float(power)
 
 
 def _scalar(value: float, name: str) -> float:
@@ -351,6 +369,8 @@ def two_sample_power(
 
 def _increasing_root(function, low: float, start: float, limit: float, what: str) -> float:
     """Root of an increasing function above ``low``: expand the bracket, then brentq."""
+    from scipy import optimize
+
     high = start
     while function(high) < 0:
         if high >= limit:

@@ -34,7 +34,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import optimize, stats
+from scipy import special
 
 from reanalysis.errors import ReanalysisError
 
@@ -104,7 +104,8 @@ def sd_from_ci(
     if np.any(high_ <= low_):
         raise ReanalysisError(f"high must exceed low, got low={low!r} and high={high!r}")
     n_ = _whole_array(n, "n", 2)
-    t = stats.t.ppf((1 + _probability(confidence_level, "confidence_level")) / 2, n_ - 1)
+    # scipy.special.stdtrit is the ufunc behind stats.t.ppf (and ndtri behind norm.ppf).
+    t = special.stdtrit(n_ - 1, (1 + _probability(confidence_level, "confidence_level")) / 2)
     return _out(np.sqrt(n_) * (high_ - low_) / (2 * t))  # Cochrane Handbook 6.5.2.2
 
 
@@ -189,12 +190,12 @@ def _five_numbers(n, median, q1, q3, minimum, maximum) -> _FiveNumbers:
 
 def _xi(n: np.ndarray) -> np.ndarray:
     """ξ(n) = 2Φ⁻¹((n − 0.375)/(n + 0.25)): expected range of n standard normals (Blom)."""
-    return 2 * stats.norm.ppf((n - 0.375) / (n + 0.25))  # Wan et al. 2014, eq. (9)
+    return 2 * special.ndtri((n - 0.375) / (n + 0.25))  # Wan et al. 2014, eq. (9)
 
 
 def _eta(n: np.ndarray) -> np.ndarray:
     """η(n) = 2Φ⁻¹((0.75n − 0.125)/(n + 0.25)): expected IQR of n standard normals."""
-    return 2 * stats.norm.ppf((0.75 * n - 0.125) / (n + 0.25))  # Wan et al. 2014, eq. (16)
+    return 2 * special.ndtri((0.75 * n - 0.125) / (n + 0.25))  # Wan et al. 2014, eq. (16)
 
 
 def _luo_mean(x: _FiveNumbers) -> np.ndarray:
@@ -503,6 +504,8 @@ def correlation_interval(
     than the grid needs more ``grid_points``. The open/closed ends of the P interval do not
     matter for a continuous p(r).
     """
+    from scipy import optimize
+
     if isinstance(p_interval, PrintedP):
         p_interval = p_interval.interval
     p_lo, p_hi = (float(v) for v in p_interval)

@@ -25,15 +25,16 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-import pandas as pd
-from scipy import optimize, stats
-from statsmodels.stats.meta_analysis import combine_effects
+from scipy import special
 
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.protocol import ConfidenceInterval, ResultMixin, plain
+
+if TYPE_CHECKING:  # pandas and statsmodels are imported by the functions that use them
+    import pandas as pd
 
 METHODS = ("dl", "pm", "reml", "fe")
 PREDICTIONS = ("z", "t")
@@ -50,12 +51,14 @@ class FewStudiesWarning(UserWarning):
 
 def _normal_quantile(confidence_level: float) -> float:
     _check_level(confidence_level)
-    return float(stats.norm.isf((1 - confidence_level) / 2))
+    # scipy.special.ndtri, stdtrit and chdtrc are the ufuncs behind stats.norm.isf,
+    # stats.t.isf and stats.chi2.sf: isf(q) is −ppf(q) for these symmetric laws.
+    return float(-special.ndtri((1 - confidence_level) / 2))
 
 
 def _t_quantile(confidence_level: float, df: int) -> float:
     _check_level(confidence_level)
-    return float(stats.t.isf((1 - confidence_level) / 2, df))
+    return float(-special.stdtrit(df, (1 - confidence_level) / 2))
 
 
 def _check_level(confidence_level: float) -> None:
@@ -110,7 +113,7 @@ class PooledEstimate(ResultMixin):
     @property
     def pvalue(self) -> float:
         """Two-sided p of the Wald z-test, 2·Φ(−|z|)."""
-        return float(2 * stats.norm.sf(abs(self.statistic)))
+        return float(2 * special.ndtr(-abs(self.statistic)))
 
     def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
         """Wald interval: estimate ± z·SE (DerSimonian & Laird 1986)."""
@@ -219,6 +222,8 @@ class PooledEstimate(ResultMixin):
         The pooled row carries the random-effects estimate, its Wald CI and weight 100;
         the HKSJ and prediction intervals are in :meth:`to_dict`.
         """
+        import pandas as pd
+
         z = _normal_quantile(confidence_level)
         se = np.sqrt(np.asarray(self.variances))
         y = np.asarray(self.estimates)
@@ -273,6 +278,7 @@ def _tau2_reml_scoring(y: np.ndarray, v: np.ndarray, start: float) -> float:
     higher likelihood, so once the score changes sign between two iterates they bracket
     a maximum, and Brent's method finishes the job on the score to machine precision.
     """
+    from scipy import optimize
 
     def score_and_information(tau2: float) -> tuple[float, float]:
         w = 1 / (v + tau2)
@@ -314,6 +320,8 @@ def _tau2_pm(y: np.ndarray, v: np.ndarray) -> float:
     when round-off leaves the estimating equation a hair below zero (seen on DerSimonian
     & Kacker's CLASP data), and at its default tolerance it stops about 1e-6 short.
     """
+    from scipy import optimize
+
     k = len(y)
 
     def excess(tau2: float) -> float:
@@ -367,6 +375,8 @@ def random_effects(
     (-0.324, 0.154, 0.2323)
     >>> lo, hi = pooled.confidence_interval()
     """
+    from statsmodels.stats.meta_analysis import combine_effects
+
     y = _as_vector(estimates, "estimates")
     v = _as_vector(variances, "variances")
     if y.shape != v.shape:
@@ -431,7 +441,7 @@ def random_effects(
             else float(100 * tau2 / (tau2 + typical_variance))
         ),
         q=q,
-        q_p=float(stats.chi2.sf(q, k - 1)),
+        q_p=float(special.chdtrc(k - 1, q)),
         method=method,
         measure=measure,
         prediction=prediction,

@@ -6,13 +6,16 @@ they are computed elsewhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from reanalysis.report.figures import detailed
 
 
 @dataclass(frozen=True)
 class Block:
-    """One element of the report: ``kind`` is h1, h2, h3, p, li, table, figure or note.
+    """One element of the report: ``kind`` is h1, h2, h3, p, li, table, figure, note or
+    fold (``children`` behind the summary ``text``: folded in HTML, a heading in Markdown).
 
     A table has as many cells in every row as in its ``header`` (a Markdown viewer drops
     the cells beyond the header's, an HTML page shows them without a heading), one class
@@ -26,6 +29,7 @@ class Block:
     figure: str = ""
     classes: tuple[str, ...] = field(default_factory=tuple)
     caption: str = ""
+    children: tuple[Block, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind != "table":
@@ -41,6 +45,34 @@ class Block:
                 f"table {self.caption or self.header!r}: {len(self.classes)} row classes "
                 f"for {len(self.rows)} rows, expected one per row or none"
             )
+
+
+def folded(results: dict[str, Any], blocks: list[Block]) -> list[Block]:
+    """Each h3 and the blocks after it (up to the next h3) as one fold under the heading's
+    text, when the report folds per-trial detail (more than ``DETAIL_TRIALS`` trial files);
+    otherwise ``blocks`` unchanged. Blocks before the first h3 stay open."""
+    if detailed(results):
+        return blocks
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "h3":
+            out.append(Block("fold", block.text))
+        elif out and out[-1].kind == "fold":
+            out[-1] = replace(out[-1], children=(*out[-1].children, block))
+        else:
+            out.append(block)
+    return out
+
+
+def fold(results: dict[str, Any], summary: str, blocks: list[Block]) -> list[Block]:
+    """``blocks`` in one fold under ``summary`` when the report folds per-trial detail."""
+    return blocks if detailed(results) else [Block("fold", summary, children=tuple(blocks))]
+
+
+def across(results: dict[str, Any], figure: str) -> list[Block]:
+    """The figure across all trials that replaces a section's per-trial figures when the
+    report folds per-trial detail; no block otherwise."""
+    return [] if detailed(results) else [Block("figure", figure=figure)]
 
 
 def fmt(value: float | None, digits: int = 3) -> str:

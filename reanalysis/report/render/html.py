@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import html as html_lib
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from reanalysis.report.figures import DrawnFigure
@@ -77,6 +78,7 @@ code{background:#f3f3f3;padding:0 .2rem}
 nav ol{columns:2;column-gap:2rem;font-size:.9rem;margin:.6rem 0}
 .top{font-size:.8rem;text-align:right;margin:1.5rem 0 0}
 .finding{border-left:4px solid #0072B2;padding:.2rem .8rem;margin:.6rem 0}
+details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
 @media (max-width:40rem){
 body{margin:.8rem auto;padding:0 .75rem}h1{font-size:1.4rem}
 nav ol{columns:1;padding-left:1.6rem}
@@ -165,8 +167,10 @@ def _table(block: Block, caption: str, caption_shown: bool) -> str:
                     f'<span class="badge {css}"><span aria-hidden="true">'
                     f"{VERDICT_ICONS[css]}</span> {text}</span>"
                 )
-            if stack and text:
+            if stack and "<" in text:
                 # In a card the cell is a grid of its label and one box holding its text.
+                # Plain text is that box by itself (an anonymous grid item); text with
+                # markup (<wbr>, a badge) is wrapped, or each piece would be a grid item.
                 text = f"<span>{text}</span>"
             cells.append(f"<td{labels[column]}>{text}</td>")
         attribute = f' class="{_e(css)}"' if css else ""
@@ -193,6 +197,47 @@ def _figure(fig: DrawnFigure) -> str:
     )
 
 
+@dataclass
+class _Captions:
+    """A table's caption: its own, else the heading above it (an h3's or a fold's summary),
+    numbered from the second table under the same text so that no two captions repeat."""
+
+    heading: str = ""
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def of(self, block: Block) -> str:
+        caption = block.caption or self.heading
+        self.seen[caption] = self.seen.get(caption, 0) + 1
+        return caption if self.seen[caption] == 1 else f"{caption} ({self.seen[caption]})"
+
+
+def _element(block: Block, figures: dict[str, DrawnFigure], captions: _Captions) -> str | None:
+    """One block other than h2 as HTML (a fold as ``<details>`` holding its blocks); None
+    for a figure that was not drawn."""
+    if block.kind in ("h1", "h3"):
+        captions.heading = block.text
+        return f"<{block.kind}>{_e(block.text)}</{block.kind}>"
+    if block.kind == "p":
+        return f"<p>{_e(block.text)}</p>"
+    if block.kind == "note":
+        return f'<p class="note">{_e(block.text)}</p>'
+    if block.kind == "li":
+        return f'<p class="finding">{_e(block.text)}</p>'
+    if block.kind == "table":
+        return _table(block, captions.of(block), caption_shown=bool(block.caption))
+    if block.kind == "fold":
+        captions.heading = block.text
+        inner = (_element(child, figures, captions) for child in block.children)
+        return (
+            f"<details><summary>{_e(block.text)}</summary>\n"
+            + "\n".join(html for html in inner if html is not None)
+            + "\n</details>"
+        )
+    if block.kind == "figure" and block.figure in figures:
+        return _figure(figures[block.figure])
+    return None
+
+
 def html(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
     """The report as HTML: header, contents, then the sections in ``<main>``; CSS inline."""
     figures = {f.name: f for f in drawn}
@@ -211,8 +256,7 @@ def html(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
     body: list[str] = []
     sections_closed = 0
     in_section = False
-    heading = ""
-    captions: dict[str, int] = {}
+    captions = _Captions()
     for block in blocks[opening:]:
         if block.kind == "h2":
             if in_section:
@@ -228,24 +272,11 @@ def html(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
             ident = _anchor(block.text)
             body.append(f'<section aria-labelledby="{ident}">')
             body.append(f'<h2 id="{ident}">{_e(block.text)}</h2>')
-            heading = block.text
-        elif block.kind in ("h1", "h3"):
-            body.append(f"<{block.kind}>{_e(block.text)}</{block.kind}>")
-            heading = block.text
-        elif block.kind == "p":
-            body.append(f"<p>{_e(block.text)}</p>")
-        elif block.kind == "note":
-            body.append(f'<p class="note">{_e(block.text)}</p>')
-        elif block.kind == "li":
-            body.append(f'<p class="finding">{_e(block.text)}</p>')
-        elif block.kind == "table":
-            caption = block.caption or heading
-            captions[caption] = captions.get(caption, 0) + 1
-            if captions[caption] > 1:
-                caption += f" ({captions[caption]})"
-            body.append(_table(block, caption, caption_shown=bool(block.caption)))
-        elif block.kind == "figure" and block.figure in figures:
-            body.append(_figure(figures[block.figure]))
+            captions.heading = block.text
+            continue
+        element = _element(block, figures, captions)
+        if element is not None:
+            body.append(element)
     if in_section:
         body.append("</section>")
     if sections_closed == 0:

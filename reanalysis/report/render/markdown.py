@@ -24,32 +24,38 @@ def _rows(block: Block) -> list[str]:
     return lines
 
 
+def _lines(block: Block, figures: dict[str, DrawnFigure]) -> list[str]:
+    """One block as Markdown lines (a fold: its summary as a heading, then its blocks)."""
+    if block.kind == "h1":
+        return [f"# {md_text(block.text)}", ""]
+    if block.kind == "h2":
+        return [f"## {md_text(block.text)}", ""]
+    if block.kind in ("h3", "fold"):
+        heading = [f"### {md_text(block.text)}", ""]
+        return heading + [line for child in block.children for line in _lines(child, figures)]
+    if block.kind == "p":
+        return [md_text(block.text), ""]
+    if block.kind == "note":
+        return [f"> {md_text(block.text)}", ""]
+    if block.kind == "li":
+        return [f"- {md_text(block.text)}", ""]
+    if block.kind == "table":
+        caption = [f"**{md_text(block.caption)}**", ""] if block.caption else []
+        return [
+            *caption,
+            "| " + " | ".join(md_cell(h) for h in block.header) + " |",
+            "|" + "---|" * len(block.header),
+            *_rows(block),
+            "",
+        ]
+    if block.kind == "figure" and block.figure in figures:
+        fig = figures[block.figure]
+        # The image's address is the package's own figure name, never data text.
+        return [f"![{md_cell(fig.alt)}](figures/{fig.name}.svg)\n\n{md_text(fig.caption)}", ""]
+    return [""]
+
+
 def markdown(results: dict[str, Any], drawn: list[DrawnFigure]) -> str:
     """The report as Markdown; a figure not in ``drawn`` is left out."""
     figures = {f.name: f for f in drawn}
-    out: list[str] = []
-    for block in document(results):
-        if block.kind == "h1":
-            out.append(f"# {md_text(block.text)}")
-        elif block.kind == "h2":
-            out.append(f"## {md_text(block.text)}")
-        elif block.kind == "h3":
-            out.append(f"### {md_text(block.text)}")
-        elif block.kind == "p":
-            out.append(md_text(block.text))
-        elif block.kind == "note":
-            out.append(f"> {md_text(block.text)}")
-        elif block.kind == "li":
-            out.append(f"- {md_text(block.text)}")
-        elif block.kind == "table":
-            if block.caption:
-                out += [f"**{md_text(block.caption)}**", ""]
-            out.append("| " + " | ".join(md_cell(h) for h in block.header) + " |")
-            out.append("|" + "---|" * len(block.header))
-            out.extend(_rows(block))
-        elif block.kind == "figure" and block.figure in figures:
-            fig = figures[block.figure]
-            # The image's address is the package's own figure name, never data text.
-            out.append(f"![{md_cell(fig.alt)}](figures/{fig.name}.svg)\n\n{md_text(fig.caption)}")
-        out.append("")
-    return "\n".join(out)
+    return "\n".join(line for block in document(results) for line in _lines(block, figures))

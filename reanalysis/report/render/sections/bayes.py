@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reanalysis.report.render.blocks import Block, fmt, fmt_ci, fmt_unit
+from reanalysis.report.render.blocks import Block, across, fmt, fmt_ci, fmt_unit, folded
 from reanalysis.report.render.sections.power import POWER_TABLE_R
 
 
@@ -24,12 +24,14 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             "neutral: mean 0, 95% of its mass within ±5T (a judgement).",
         ),
     ]
+    out += across(results, "bayes_overview")
+    comparisons: list[Block] = []
     for b in results["bayes"]:
         unit = fmt_unit(b["unit"])
         label = results.get("outcomes", {}).get(b["outcome"], {}).get("label", b["outcome"])
         harm, benefit = b["harm_label"], b["benefit_label"]
-        out.append(Block("h3", f"{b['study']}: {label}, {' vs '.join(b['arms'])}"))
-        out.append(
+        comparisons.append(Block("h3", f"{b['study']}: {label}, {' vs '.join(b['arms'])}"))
+        comparisons.append(
             Block(
                 "p",
                 f"T = {fmt(b['threshold'])} {unit} ({b['threshold_source']}); r = "
@@ -37,7 +39,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 f"is {b['p_harm_range_text']} across the judged plausible r.",
             )
         )
-        out.append(
+        comparisons.append(
             Block(
                 "table",
                 header=(
@@ -59,8 +61,8 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 f"{b['implied_r']:.3f}",
             )
         )
-        out.append(Block("figure", figure=f"bayes_{b['id']}"))
-        out.append(
+        comparisons.append(Block("figure", figure=f"bayes_{b['id']}"))
+        comparisons.append(
             Block(
                 "table",
                 header=("r", "prior", f"P({benefit})", f"P({harm})"),
@@ -72,4 +74,4 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 caption=f"{b['study']}, {label}: posterior probabilities across r",
             )
         )
-    return out
+    return out + folded(results, comparisons)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reanalysis.report.render.blocks import Block
+from reanalysis.report.render.blocks import Block, folded
 
 CHECK_TITLES = {
     "within_arm_p": "Reported within-arm p-values, recomputed",
@@ -41,11 +41,16 @@ def blocks(results: dict[str, Any]) -> list[Block]:
     ]
     # Many checks share long assumptions (e.g. the plausible-r reasoning): number each
     # distinct assumption once per section and cite it by number in the table.
-    for kind in dict.fromkeys(c["check"] for c in checks):
-        rows = [c for c in checks if c["check"] == kind]
-        numbered = list(dict.fromkeys(a for c in rows for a in c["assumptions"]))
-        out.append(Block("h3", CHECK_TITLES.get(kind, kind)))
-        out.append(
+    kinds: list[Block] = []
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for c in checks:
+        by_kind.setdefault(c["check"], []).append(c)
+    for kind, rows in by_kind.items():
+        numbers = {
+            a: i for i, a in enumerate(dict.fromkeys(a for c in rows for a in c["assumptions"]), 1)
+        }
+        kinds.append(Block("h3", CHECK_TITLES.get(kind, kind)))
+        kinds.append(
             Block(
                 "table",
                 header=("check", "verdict", "evidence", "assumptions", "sources"),
@@ -54,7 +59,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                         c["name"].split(": ", 1)[-1],
                         c["verdict"],
                         c["evidence"],
-                        ", ".join(f"A{numbered.index(a) + 1}" for a in c["assumptions"]),
+                        ", ".join(f"A{numbers[a]}" for a in c["assumptions"]),
                         "; ".join(c["sources"]),
                     )
                     for c in rows
@@ -62,8 +67,8 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 classes=tuple(_check_class(c["verdict"]) for c in rows),
             )
         )
-        out += [Block("note", f"A{i}: {text}") for i, text in enumerate(numbered, start=1)]
-    return out
+        kinds += [Block("note", f"A{i}: {text}") for text, i in numbers.items()]
+    return out + folded(results, kinds)
 
 
 def _check_class(verdict: str) -> str:

@@ -12,6 +12,7 @@ from reanalysis.report.render.blocks import (
     fmt_mean,
     fmt_p,
     fmt_unit,
+    fold,
 )
 
 
@@ -52,25 +53,24 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                     data_lines(e),
                 )
             )
-        out.append(
-            Block(
-                "table",
-                header=(
-                    "outcome",
-                    "comparison",
-                    "n",
-                    "r",
-                    "difference in change (95% CI)",
-                    "p change (Student / Welch)",
-                    "ANCOVA (95% CI)",
-                    "final values, ignoring baseline",
-                    "baseline difference",
-                    "d_ppc2 (95% CI)",
-                    "data",
-                ),
-                rows=tuple(rows),
-            )
+        table = Block(
+            "table",
+            header=(
+                "outcome",
+                "comparison",
+                "n",
+                "r",
+                "difference in change (95% CI)",
+                "p change (Student / Welch)",
+                "ANCOVA (95% CI)",
+                "final values, ignoring baseline",
+                "baseline difference",
+                "d_ppc2 (95% CI)",
+                "data",
+            ),
+            rows=tuple(rows),
         )
+        out += fold(results, f"Every between-arm comparison ({len(rows)})", [table])
         for outcome in dict.fromkeys(e["outcome"] for e in between if e.get("dppc2") is not None):
             out.append(Block("figure", figure=f"forest_{outcome}"))
     within = [e for e in results["effects"] if e["comparison"] == "within_arm_only"]
@@ -92,22 +92,21 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             )
             for e in within
         )
-        out.append(
-            Block(
-                "table",
-                header=(
-                    "trial (report)",
-                    "arm",
-                    "outcome",
-                    "follow-up",
-                    "baseline → follow-up",
-                    "mean change (95% CI)",
-                    "% change",
-                    "r",
-                    "paired t p",
-                    "data",
-                ),
-                rows=within_rows,
-            )
+        table = Block(
+            "table",
+            header=(
+                "trial (report)",
+                "arm",
+                "outcome",
+                "follow-up",
+                "baseline → follow-up",
+                "mean change (95% CI)",
+                "% change",
+                "r",
+                "paired t p",
+                "data",
+            ),
+            rows=within_rows,
         )
+        out += fold(results, f"Every within-arm change ({len(within_rows)})", [table])
     return out

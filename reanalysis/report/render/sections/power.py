@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from reanalysis.report.render.blocks import Block, fmt, fmt_mean, fmt_unit
+from reanalysis.report.render.blocks import Block, across, fmt, fmt_mean, fmt_unit, folded
 
 # The pre–post correlations tabulated in the power and the Bayesian sections.
 POWER_TABLE_R = (0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99)
@@ -51,12 +51,16 @@ def blocks(results: dict[str, Any]) -> list[Block]:
         ),
     ]
     who = results.get("report", {}).get("participants", "participants")
+    out += across(results, "power_overview")
+    comparisons: list[Block] = []
     for x in results["power"]:
         if "error" in x:
-            out.append(Block("p", f"{x['id']}: power could not be computed ({x['error']})."))
+            comparisons.append(
+                Block("p", f"{x['id']}: power could not be computed ({x['error']}).")
+            )
             continue
-        out += _power(x, results, who)
-    return out
+        comparisons += _power(x, results, who)
+    return out + folded(results, comparisons)
 
 
 def _power(x: dict[str, Any], results: dict[str, Any], who: str) -> list[Block]:

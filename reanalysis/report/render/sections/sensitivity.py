@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reanalysis.report.render.blocks import Block, fmt, fmt_ci, fmt_p, fmt_unit
+from reanalysis.report.render.blocks import Block, fmt, fmt_ci, fmt_p, fmt_unit, folded
 
 
 def _estimate(row: dict[str, Any], key: str) -> str:
@@ -27,16 +27,17 @@ def blocks(results: dict[str, Any]) -> list[Block]:
         ),
     ]
     labels = {k: v["label"] for k, v in results.get("outcomes", {}).items()}
+    comparisons: list[Block] = []
     for x in records:
         unit = fmt_unit(x["unit"])
-        out.append(
+        comparisons.append(
             Block(
                 "h3",
                 f"{x['study']}: {labels.get(x['outcome'], x['outcome'])}, {' vs '.join(x['arms'])}",
             )
         )
         plausible = x["plausible_r"]
-        out.append(
+        comparisons.append(
             Block(
                 "p",
                 f"r used: {x['r']:.3g} ({x['r_source']})."
@@ -47,7 +48,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 ),
             )
         )
-        out.append(
+        comparisons.append(
             Block(
                 "table",
                 header=(
@@ -70,5 +71,5 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 ),
             )
         )
-        out.append(Block("figure", figure=f"correlation_{x['id']}"))
-    return out
+        comparisons.append(Block("figure", figure=f"correlation_{x['id']}"))
+    return out + folded(results, comparisons)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reanalysis.report.figures import detailed
 from reanalysis.report.render.blocks import (
     Block,
     fmt,
@@ -12,6 +13,7 @@ from reanalysis.report.render.blocks import (
     fmt_mean,
     fmt_p,
     fmt_unit,
+    fold,
     verdict_class,
 )
 
@@ -118,12 +120,17 @@ def blocks(results: dict[str, Any]) -> list[Block]:
     if items:
         out.append(Block("h3", "Key numbers"))
         out += [Block("li", item) for item in items]
+    if not detailed(results) and (each := comparison_numbers(results)):
+        title = f"Power and the Bayesian reading, comparison by comparison ({len(each)} findings)"
+        out += fold(results, title, [Block("li", item) for item in each])
     return out
 
 
 def key_numbers(results: dict[str, Any]) -> list[str]:
     """Headline sentences, treatment-vs-control first; dose comparisons and pooled ratios
-    after them."""
+    after them. Power and the Bayesian reading come one sentence per comparison up to
+    ``DETAIL_TRIALS`` trial files, else counted in a sentence each (:func:`blocks` then
+    lists them per comparison in a fold)."""
     items: list[str] = []
     effects = _index(results["effects"], *EFFECT_KEY)
     roles = {name: t["arms"] for name, t in results["trials"].items()}
@@ -172,8 +179,25 @@ def key_numbers(results: dict[str, Any]) -> list[str]:
             items.append(sentence)
         else:
             later.append(sentence)
+    items += comparison_numbers(results) if detailed(results) else _counted(results)
+    labels = {k: v["label"] for k, v in results.get("outcomes", {}).items()}
+    for h in results["synthesis"]["treatment_response"]:
+        rs = sorted({x["r"] for x in h["by_r"]})
+        middle = _index(h["by_r"], "r", "group")[(rs[len(rs) // 2], "all")]
+        later.append(
+            f"Across {middle['k']} treatment arms, {labels.get(h['outcome'], h['outcome'])} "
+            f"at first follow-up was "
+            f"{middle['ratio']:.2f}× baseline (95% CI {middle['ratio_ci'][0]:.2f} to "
+            f"{middle['ratio_ci'][1]:.2f}; r = {middle['r']:g}; hypothesis-generating)."
+        )
+    return items + later
+
+
+def comparison_numbers(results: dict[str, Any]) -> list[str]:
+    """Power and the Bayesian reading of each comparison, one sentence each."""
     who = results.get("report", {}).get("participants", "participants")
     labels = {k: v["label"] for k, v in results.get("outcomes", {}).items()}
+    each: list[str] = []
     for x in results["power"]:
         if "error" in x:
             continue
@@ -196,13 +220,13 @@ def key_numbers(results: dict[str, Any]) -> list[str]:
                 )
                 + " for 80% power to detect the observed difference"
             )
-        items.append(text + ". Observed (post-hoc) power is not reported.")
+        each.append(text + ". Observed (post-hoc) power is not reported.")
     for b in results["bayes"]:
         priors = _index(b["at_implied_r"], "prior")
         neutral = priors.get(("neutral",))
         skeptical = priors.get(("skeptical",))
         if neutral and skeptical:
-            items.append(
+            each.append(
                 f"Bayesian reading ({b['study']}, {labels.get(b['outcome'], b['outcome'])}, "
                 f"{' vs '.join(b['arms'])}): P({b['harm_label']}) is "
                 f"{neutral['p_harm']:.2f} under a neutral prior and "
@@ -211,13 +235,33 @@ def key_numbers(results: dict[str, Any]) -> list[str]:
                 f"(neutral prior). T = {fmt(b['threshold'])} {fmt_unit(b['unit'])} "
                 f"({b['threshold_source']})."
             )
-    for h in results["synthesis"]["treatment_response"]:
-        rs = sorted({x["r"] for x in h["by_r"]})
-        middle = _index(h["by_r"], "r", "group")[(rs[len(rs) // 2], "all")]
-        later.append(
-            f"Across {middle['k']} treatment arms, {labels.get(h['outcome'], h['outcome'])} "
-            f"at first follow-up was "
-            f"{middle['ratio']:.2f}× baseline (95% CI {middle['ratio_ci'][0]:.2f} to "
-            f"{middle['ratio_ci'][1]:.2f}; r = {middle['r']:g}; hypothesis-generating)."
+    return each
+
+
+def _counted(results: dict[str, Any]) -> list[str]:
+    """Power and the Bayesian reading of every comparison, counted in a sentence each."""
+    items = []
+    power = [x["power_at_trial_n"] for x in results["power"] if "error" not in x]
+    if power:
+        items.append(
+            f"Power: {sum(p >= 0.8 for p in power)} of {len(power)} comparisons had at least "
+            "80% power at their own n and r to detect their outcome's first design difference "
+            "(figure and tables in the power section). Observed (post-hoc) power is not "
+            "reported."
         )
-    return items + later
+    neutral = [p for b in results["bayes"] for p in b["at_implied_r"] if p["prior"] == "neutral"]
+    if neutral:
+        # Outcomes without a direction label their tails "lower"/"higher" instead.
+        harm, benefit = (
+            labels.pop() if len(labels) == 1 else f"{kind} (or, without a direction, its tail)"
+            for labels, kind in (
+                ({p["harm_label"] for p in neutral}, "harm beyond T"),
+                ({p["benefit_label"] for p in neutral}, "benefit beyond T"),
+            )
+        )
+        items.append(
+            f"Bayesian reading: under a neutral prior, {harm} is more likely than not in "
+            f"{sum(p['p_harm'] > 0.5 for p in neutral)} of {len(neutral)} comparisons, and "
+            f"{benefit} in {sum(p['p_benefit'] > 0.5 for p in neutral)}."
+        )
+    return items

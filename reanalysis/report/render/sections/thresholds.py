@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reanalysis.report.render.blocks import Block, fmt, fmt_unit
+from reanalysis.report.render.blocks import Block, fmt, fmt_unit, fold
 
 
 def blocks(results: dict[str, Any]) -> list[Block]:
@@ -36,31 +36,30 @@ def blocks(results: dict[str, Any]) -> list[Block]:
         )
         if first.get("justification"):
             out.append(Block("note", f"Cut-off: {first['justification']}"))
-        out.append(
-            Block(
-                "table",
-                header=(
-                    "study",
-                    "arm",
-                    "timepoint",
-                    f"mean ± SD ({unit})",
-                    f"share {first['side']} (normal)",
-                    f"share {first['side']} (log-normal)",
-                    "data",
-                ),
-                rows=tuple(
-                    (
-                        t["study"],
-                        t["arm"],
-                        t["timepoint"],
-                        f"{fmt(t['mean'])} ± {fmt(t['sd'])}",
-                        f"{t['share_beyond_normal']:.0%}",
-                        f"{t['share_beyond_lognormal']:.0%}",
-                        f"{t['file']}:{t['row']}",
-                    )
-                    for t in group
-                ),
-            )
+        table = Block(
+            "table",
+            header=(
+                "study",
+                "arm",
+                "timepoint",
+                f"mean ± SD ({unit})",
+                f"share {first['side']} (normal)",
+                f"share {first['side']} (log-normal)",
+                "data",
+            ),
+            rows=tuple(
+                (
+                    t["study"],
+                    t["arm"],
+                    t["timepoint"],
+                    f"{fmt(t['mean'])} ± {fmt(t['sd'])}",
+                    f"{t['share_beyond_normal']:.0%}",
+                    f"{t['share_beyond_lognormal']:.0%}",
+                    f"{t['file']}:{t['row']}",
+                )
+                for t in group
+            ),
         )
+        out += fold(results, f"Every group ({len(group)})", [table])
         out.append(Block("figure", figure=f"threshold_{outcome}"))
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reanalysis.report.render.blocks import Block
+from reanalysis.report.render.blocks import Block, across, folded
 
 # How each printed spread other than an SD became one, in the table's words; a CI or a
 # median also shows the row's ``conversion`` (the method and its citation).
@@ -31,9 +31,10 @@ def _conversion(row: dict[str, Any]) -> str:
 
 def blocks(results: dict[str, Any]) -> list[Block]:
     """Per trial file: its rows as printed, and the before–after figure."""
-    out = [Block("h2", "The data as encoded")]
+    out = [Block("h2", "The data as encoded"), *across(results, "arm_means")]
+    files: list[Block] = []
     for name, trial in sorted(results["trials"].items()):
-        out.append(Block("h3", f"{trial['file']}"))
+        files.append(Block("h3", f"{trial['file']}"))
         rows = tuple(
             (
                 r["study"],
@@ -49,7 +50,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             )
             for r in trial["rows"]
         )
-        out.append(
+        files.append(
             Block(
                 "table",
                 header=(
@@ -67,5 +68,5 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 rows=rows,
             )
         )
-        out.append(Block("figure", figure=f"before_after_{name}"))
-    return out
+        files.append(Block("figure", figure=f"before_after_{name}"))
+    return out + folded(results, files)

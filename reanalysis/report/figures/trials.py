@@ -1,126 +1,28 @@
-"""Figures for the report, drawn from the results mapping only (never from the data files).
-
-One theme (seaborn ``whitegrid``, the colour-blind-safe ``colorblind`` palette), units on
-every axis, and a title that states the finding. Output is deterministic: SVG with a
-fixed hash salt and no date, text kept as text; PNG from Agg with fixed DPI and no
-timestamp.
-"""
+"""Figures per trial file and per comparison, drawn up to ``DETAIL_TRIALS`` trial files
+(beyond it, :mod:`reanalysis.report.figures.across` draws one figure across trials in place
+of the before/after, power-curve and posterior figures)."""
 
 from __future__ import annotations
 
-import io
-import multiprocessing
-import os
-from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
-import matplotlib
 import matplotlib.ticker
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
-from matplotlib.patches import Polygon
 from scipy import stats
 
-PNG_DPI = 110
-PALETTE = "colorblind"
-
-
-@dataclass(frozen=True)
-class DrawnFigure:
-    """A drawn figure: its file stem, SVG text, caption, alt text and optional PNG bytes.
-
-    ``alt`` states the figure's finding for readers who cannot see it (it is the title,
-    not the caption again).
-    """
-
-    name: str
-    svg: str
-    caption: str
-    alt: str
-    png: bytes | None = None
-
-
-@dataclass(frozen=True)
-class FigureTask:
-    """One figure to draw: the drawing function's name and its arguments (picklable)."""
-
-    draw: str
-    args: tuple[Any, ...] = ()
-
-
-def apply_theme() -> None:
-    """The report's one theme; also pins what would otherwise vary between runs.
-
-    ``text.parse_math`` is off so that a ``$`` in an arm or outcome name is printed as
-    itself rather than read as mathtext.
-    """
-    sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
-    matplotlib.rcParams.update(
-        {
-            "svg.hashsalt": "reanalysis",
-            "svg.fonttype": "none",
-            "font.family": "DejaVu Sans",
-            "figure.dpi": PNG_DPI,
-            "axes.titlesize": 11,
-            "axes.titleweight": "bold",
-            "figure.titlesize": 12,
-            "figure.titleweight": "bold",
-            "text.parse_math": False,
-        }
-    )
-
-
-def colours(n: int) -> list[tuple[float, float, float]]:
-    return sns.color_palette(PALETTE, n)
-
-
-def figure(*args: Any, **kwargs: Any) -> tuple[plt.Figure, Any]:
-    """``plt.subplots`` with constrained layout: laid out in the one draw of saving, so no
-    extra pass for a tight bounding box, and titles are never clipped."""
-    return plt.subplots(*args, layout="constrained", **kwargs)
-
-
-def wrap_title(text: str, width: int = 70) -> str:
-    """Break a long finding title into lines so it fits the figure: 70 characters of the
-    12 pt bold title fill a 7-inch figure."""
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width)) or text
-
-
-def save(fig: plt.Figure, name: str, caption: str, png: bool = False) -> DrawnFigure:
-    """The figure as SVG text (and PNG bytes on request), closed after drawing once."""
-    title = fig._suptitle.get_text() if fig._suptitle is not None else name
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    image = None
-    if png:
-        raw = io.BytesIO()
-        fig.savefig(raw, format="png", dpi=PNG_DPI, metadata={"Software": None})
-        image = raw.getvalue()
-    plt.close(fig)
-    alt = " ".join(title.split())
-    return DrawnFigure(name=name, svg=buffer.getvalue(), caption=caption, alt=alt, png=image)
-
-
-def outcome_label(results: Mapping[str, Any], outcome: str) -> str:
-    """The outcome in words, from the folder's settings (``analysis.toml``)."""
-    entry = results.get("outcomes", {}).get(outcome)
-    return entry["label"] if entry else outcome.replace("_", " ")
-
-
-def participants(results: Mapping[str, Any]) -> str:
-    return results.get("report", {}).get("participants", "participants")
-
-
-def unit_label(unit: str) -> str:
-    return unit.replace("cm2", "cm²")
+from reanalysis.report.figures.base import (
+    MAX_PANELS,
+    DrawnFigure,
+    colours,
+    count,
+    figure,
+    outcome_label,
+    participants,
+    save,
+    unit_label,
+    wrap_title,
+)
+from reanalysis.report.figures.plots import pooled_forest, posterior_densities
 
 
 def before_after(results: dict[str, Any], trial_name: str, png: bool = False) -> DrawnFigure:
@@ -172,22 +74,12 @@ def before_after(results: dict[str, Any], trial_name: str, png: bool = False) ->
     for ax in list(axes.flat)[len(panels) :]:
         ax.set_visible(False)
     assumed = any(r["n_assumed"] for r in rows)
-    fig.suptitle(f"{trial_name}: arm means ± SD by timepoint as published")
+    fig.suptitle(wrap_title(f"{trial_name}: arm means ± SD by timepoint as published", fig))
     caption = (
         f"Arm means ± SD of every outcome in data/{trial_name}.csv, offset horizontally by arm."
         + (" * n assumed, not published." if assumed else "")
     )
     return save(fig, f"before_after_{trial_name}", caption, png)
-
-
-def headline_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    """One before-and-after figure per reported treatment-vs-control result."""
-    return [
-        FigureTask("headline_before_after", (i,))
-        for i, x in enumerate(results["reported_reanalyses"])
-        if [results["trials"][x["trial"]]["arms"].get(a) for a in x["arms"]]
-        == ["treatment", "control"]
-    ]
 
 
 def headline_before_after(results: dict[str, Any], index: int, png: bool = False) -> DrawnFigure:
@@ -239,7 +131,8 @@ def headline_before_after(results: dict[str, Any], index: int, png: bool = False
         wrap_title(
             f"{name}: {x['arms'][0]} {x['mean_change'][0]:+.3f}, "
             f"{x['arms'][1]} {x['mean_change'][1]:+.3f} {unit}; "
-            f"the arms differed by {gap:+.3f} at baseline"
+            f"the arms differed by {gap:+.3f} at baseline",
+            fig,
         )
     )
     caption = (
@@ -250,16 +143,6 @@ def headline_before_after(results: dict[str, Any], index: int, png: bool = False
         else f"{x['study']}: arm means ± SD at baseline and follow-up as published."
     )
     return save(fig, f"table_{x['id']}", caption, png)
-
-
-def forest_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    """One forest per outcome, across every trial file that compares arms on it."""
-    outcomes = dict.fromkeys(e["outcome"] for e in results["effects"] if e.get("dppc2") is not None)
-    return [FigureTask("forest_between_arms", (outcome,)) for outcome in outcomes]
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}" if n == 1 else f"{n} {what}s"
 
 
 def forest_between_arms(results: dict[str, Any], outcome: str, png: bool = False) -> DrawnFigure:
@@ -278,14 +161,19 @@ def forest_between_arms(results: dict[str, Any], outcome: str, png: bool = False
         for e in rows
     ]
     ax.set_yticks(y, labels, fontsize=9)
+    # Half a row above and below, not matplotlib's 5% of the range (6 empty rows at 116).
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    if len(rows) > 20:  # a tall forest gets its scale at the top too
+        ax.tick_params(axis="x", labeltop=True)
     ax.axvline(0, color="0.4", linewidth=1)
     ax.set_xlabel("d_ppc2, standardized difference in change (baseline SD units)")
     below, above = int(np.sum(high < 0)), int(np.sum(low > 0))
     spanning = len(rows) - below - above
     fig.suptitle(
         wrap_title(
-            f"{name}: of {_count(len(rows), 'comparison')}, {below} below zero, "
-            f"{above} above zero, {spanning} spanning zero (95% CIs)"
+            f"{name}: of {count(len(rows), 'comparison')}, {below} below zero, "
+            f"{above} above zero, {spanning} spanning zero (95% CIs)",
+            fig,
         )
     )
     caption = (
@@ -294,14 +182,6 @@ def forest_between_arms(results: dict[str, Any], outcome: str, png: bool = False
         "effects table."
     )
     return save(fig, f"forest_{outcome}", caption, png)
-
-
-def correlation_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    """One r-sensitivity figure per reported between-arm P."""
-    return [
-        FigureTask("correlation_sensitivity", (i,))
-        for i in range(len(results["reported_reanalyses"]))
-    ]
 
 
 def correlation_sensitivity(results: dict[str, Any], index: int, png: bool = False) -> DrawnFigure:
@@ -317,7 +197,10 @@ def correlation_sensitivity(results: dict[str, Any], index: int, png: bool = Fal
         x["reported_p"], color="0.3", linestyle="--", label=f"reported P = {x['reported_p']:g}"
     )
     left.set_yscale("log")
-    # Plain numbers: the default labels are mathtext, which the theme turns off.
+    # Minor ticks are not drawn in this theme; not making them saves a third of the time.
+    left.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    # Plain labels (0.001, 1e-06): with text.parse_math off, the default log labels would
+    # print their mathtext source, "$\\mathdefault{10^{-3}}$".
     left.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     left.set_xlabel("pre–post correlation r")
     left.set_ylabel("two-sided p")
@@ -357,17 +240,13 @@ def correlation_sensitivity(results: dict[str, Any], index: int, png: bool = Fal
             f"{x['study']} {name}: P = {x['reported_p']:g} needs r = {implied:.3f}, "
             f"{verdict} the judged plausible range"
         )
-    fig.suptitle(wrap_title(title))
+    fig.suptitle(wrap_title(title, fig))
     caption = (
         f"{x['study']}, {name}: the between-arm p-value (log scale) and d_ppc2 as the "
         "unreported pre–post correlation varies"
         + ("; the shaded band is the judged plausible range." if x["plausible_r"] else ".")
     )
     return save(fig, f"correlation_{x['id']}", caption, png)
-
-
-def power_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    return [FigureTask("power_curves", (i,)) for i in range(len(results["power"]))]
 
 
 def power_curves(results: dict[str, Any], index: int, png: bool = False) -> DrawnFigure:
@@ -393,6 +272,7 @@ def power_curves(results: dict[str, Any], index: int, png: bool = False) -> Draw
     ax.axhline(0.8, color="0.6", linewidth=0.8)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     ax.set_xlabel(f"{who} per arm (log scale)")
     ax.set_ylabel(f"power (two-sided α = {x['alpha']:g})")
     ax.set_ylim(0, 1)
@@ -405,7 +285,7 @@ def power_curves(results: dict[str, Any], index: int, png: bool = False) -> Draw
         if at_trial is not None
         else f"{x['study']}: design power against n per arm"
     )
-    fig.suptitle(wrap_title(title))
+    fig.suptitle(wrap_title(title, fig))
     reference = f" and r = {x['reference_r']:g} (dashed)" if x["reference_r"] is not None else ""
     caption = (
         f"{x['study']}, {outcome_label(results, x['outcome'])}: exact power of the change-score "
@@ -413,87 +293,6 @@ def power_curves(results: dict[str, Any], index: int, png: bool = False) -> Draw
         f"implies (solid){reference}; the dotted line marks the trial's n."
     )
     return save(fig, f"power_{x['id']}", caption, png)
-
-
-def pooled_forest(pooled: Mapping[str, Any], xlabel: str = "Effect", ax: Any = None) -> Any:
-    """Forest plot of a pooled summary (the mapping of ``synthesis.PooledEstimate.to_dict``).
-
-    One row per study: a square with area proportional to its random-effects weight and
-    its 95% Wald CI; then the pooled diamond spanning the 95% CI, and the prediction
-    interval as a bar through it. A dashed line marks zero. Returns the Figure.
-    """
-    studies = pooled["studies"]
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.0, 1.2 + 0.45 * (len(studies) + 2)))
-    else:
-        fig = ax.figure
-    largest = max(s["weight_percent"] for s in studies)
-    rows = range(len(studies) + 1, 1, -1)
-    for row, study in zip(rows, studies, strict=True):
-        ax.plot([study["ci_low"], study["ci_high"]], [row, row], color="black", lw=1)
-        ax.scatter(
-            [study["estimate"]],
-            [row],
-            marker="s",
-            s=120 * study["weight_percent"] / largest,
-            color="black",
-            zorder=3,
-        )
-    ax.plot([pooled["pi_low"], pooled["pi_high"]], [0, 0], color="grey", lw=3, zorder=1)
-    diamond = [
-        (pooled["ci_low"], 0),
-        (pooled["estimate"], 0.3),
-        (pooled["ci_high"], 0),
-        (pooled["estimate"], -0.3),
-    ]
-    ax.add_patch(Polygon(diamond, closed=True, color="black", zorder=2))
-    ax.axvline(0, color="grey", ls="--", lw=0.8)
-    labels = [f"{s['label']} ({s['weight_percent']:.1f}%)" for s in studies]
-    pooled_label = f"RE model ({pooled['method'].upper()}), k = {pooled['k']}; bar: 95% PI"
-    ax.set_yticks([*rows, 0], [*labels, pooled_label])
-    ax.set_ylim(-1, len(studies) + 2)
-    ax.set_xlabel(xlabel)
-    ax.grid(axis="y", visible=False)
-    return fig
-
-
-def posterior_densities(
-    posterior: Mapping[str, Any], xlabel: str = "Effect", ax: Any = None
-) -> Any:
-    """Prior, likelihood and posterior densities (the mapping of
-    ``bayes.NormalPosterior.to_dict``), with 0 and −T marked. Returns the Figure.
-
-    The likelihood is drawn as the N(estimate, SE²) density; a flat prior is not drawn.
-    """
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.0, 3.5))
-    else:
-        fig = ax.figure
-    curves = [("likelihood", posterior["estimate"], posterior["standard_error"], "--")]
-    if posterior["prior_sd"] is not None:
-        curves.insert(0, ("prior", posterior["prior_mean"], posterior["prior_sd"], ":"))
-    curves.append(("posterior", posterior["posterior_mean"], posterior["posterior_sd"], "-"))
-    threshold = posterior["threshold"]
-    centres = [mean for _, mean, _, _ in curves] + [0.0, -threshold]
-    # A vague prior would flatten the plot: the x range follows the likelihood and posterior.
-    spread = 4 * max(sd for name, _, sd, _ in curves if name != "prior") + threshold
-    grid = np.linspace(min(centres) - spread, max(centres) + spread, 801)
-    for name, mean, sd, style in curves:
-        ax.plot(grid, stats.norm.pdf(grid, mean, sd), ls=style, color="black", label=name)
-    ax.axvline(0, color="grey", lw=0.8)
-    ax.axvline(-threshold, color="grey", lw=0.8, ls="-.", label=f"−T = {-threshold:.4g}")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("Density")
-    ax.legend(frameon=False)
-    return fig
-
-
-def response_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    return [
-        FigureTask("pooled_response", (i,))
-        for i, h in enumerate(results["synthesis"]["treatment_response"])
-        if any(x["group"] == "all" and "studies" in x for x in h["by_r"])
-    ]
 
 
 def pooled_response(results: dict[str, Any], index: int, png: bool = False) -> DrawnFigure:
@@ -508,7 +307,8 @@ def pooled_response(results: dict[str, Any], index: int, png: bool = False) -> D
     fig.suptitle(
         wrap_title(
             f"{name} on treatment: follow-up mean {pooled['ratio']:.2f}× baseline "
-            f"(95% CI {pooled['ratio_ci'][0]:.2f} to {pooled['ratio_ci'][1]:.2f}, r = {middle:g})"
+            f"(95% CI {pooled['ratio_ci'][0]:.2f} to {pooled['ratio_ci'][1]:.2f}, r = {middle:g})",
+            fig,
         )
     )
     caption = (
@@ -517,10 +317,6 @@ def pooled_response(results: dict[str, Any], index: int, png: bool = False) -> D
         f"grey bar the prediction interval. Hypothesis-generating (k = {pooled['k']})."
     )
     return save(fig, f"pooled_{h['outcome']}", caption, png)
-
-
-def bayes_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    return [FigureTask("bayes_densities", (i,)) for i in range(len(results["bayes"]))]
 
 
 def bayes_densities(results: dict[str, Any], index: int, png: bool = False) -> DrawnFigure:
@@ -545,7 +341,8 @@ def bayes_densities(results: dict[str, Any], index: int, png: bool = False) -> D
     fig.suptitle(
         wrap_title(
             f"{b['study']} {name}: P({harm}) = {neutral['p_harm']:.2f} under the neutral "
-            f"prior at r = {b['implied_r']:.3f} ({b['p_harm_range_text']} across the plausible r)"
+            f"prior at r = {b['implied_r']:.3f} ({b['p_harm_range_text']} across the plausible r)",
+            fig,
         )
     )
     caption = (
@@ -556,14 +353,12 @@ def bayes_densities(results: dict[str, Any], index: int, png: bool = False) -> D
     return save(fig, f"bayes_{b['id']}", caption, png)
 
 
-def threshold_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    outcomes = dict.fromkeys(t["outcome"] for t in results.get("thresholds", []))
-    return [FigureTask("threshold_shares", (outcome,)) for outcome in outcomes]
-
-
 def threshold_shares(results: dict[str, Any], outcome: str, png: bool = False) -> DrawnFigure:
     """Distributions matched to each group's mean ± SD of one outcome against its cut-off."""
-    rows = [t for t in results["thresholds"] if t["outcome"] == outcome]
+    every = [t for t in results["thresholds"] if t["outcome"] == outcome]
+    # Beyond MAX_PANELS groups, the groups with the largest shares, in table order.
+    shown = sorted(every, key=lambda t: -t["share_beyond_lognormal"])[:MAX_PANELS]
+    rows = [t for t in every if t in shown]
     ncols = min(2, len(rows))
     nrows = -(-len(rows) // ncols)
     fig, axes = figure(nrows, ncols, figsize=(4.0 * ncols, 3.0 * nrows + 0.6), squeeze=False)
@@ -595,7 +390,8 @@ def threshold_shares(results: dict[str, Any], outcome: str, png: bool = False) -
         wrap_title(
             f"{name}: group means hide {who} {worst['side']} {worst['threshold']:g} "
             f"{unit_label(worst['unit'])}: up to {worst['share_beyond_lognormal']:.0%} of one "
-            f"group ({worst['arm']}, {worst['timepoint']}; log-normal)"
+            f"group ({worst['arm']}, {worst['timepoint']}; log-normal)",
+            fig,
         )
     )
     caption = (
@@ -603,73 +399,11 @@ def threshold_shares(results: dict[str, Any], outcome: str, png: bool = False) -
         f"moment-matched log-normal, solid, shaded {worst['side']} the cut-off), against the "
         f"{worst['threshold']:g} {unit_label(worst['unit'])} threshold of analysis.toml. "
         "Shares: normal / log-normal."
+        + (
+            f" The {len(rows)} of {len(every)} groups with the largest log-normal shares are "
+            "shown; the table lists all."
+            if len(rows) < len(every)
+            else ""
+        )
     )
     return save(fig, f"threshold_{outcome}", caption, png)
-
-
-def trial_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    """One before/after figure per trial file that has a mean ± SD at some visit."""
-    return [
-        FigureTask("before_after", (name,))
-        for name in sorted(results["trials"])
-        if any(
-            r["mean"] is not None and r["sd"] is not None for r in results["trials"][name]["rows"]
-        )
-    ]
-
-
-# Figures in report order: each planner lists the figures its data supports.
-PLANNERS: tuple[Callable[[dict[str, Any]], list[FigureTask]], ...] = (
-    trial_tasks,
-    headline_tasks,
-    forest_tasks,
-    correlation_tasks,
-    power_tasks,
-    threshold_tasks,
-    response_tasks,
-    bayes_tasks,
-)
-DRAWERS: dict[str, Callable[..., DrawnFigure]] = {
-    "before_after": before_after,
-    "headline_before_after": headline_before_after,
-    "forest_between_arms": forest_between_arms,
-    "correlation_sensitivity": correlation_sensitivity,
-    "power_curves": power_curves,
-    "threshold_shares": threshold_shares,
-    "pooled_response": pooled_response,
-    "bayes_densities": bayes_densities,
-}
-
-# Worker state: set before the pool forks, so the results are inherited, not pickled.
-_STATE: dict[str, Any] = {}
-
-
-def _draw(task: FigureTask) -> DrawnFigure:
-    apply_theme()
-    return DRAWERS[task.draw](_STATE["results"], *task.args, png=_STATE["png"])
-
-
-def plan(results: dict[str, Any]) -> list[FigureTask]:
-    """Every figure the results support, in report order."""
-    return [task for planner in PLANNERS for task in planner(results)]
-
-
-def draw_all(
-    results: dict[str, Any], *, png: bool = False, workers: int | None = None
-) -> list[DrawnFigure]:
-    """Draw every figure, one process-pool task per figure, in report order.
-
-    Each figure is drawn from the same results with the same theme whichever process
-    draws it, so the output is byte-identical to a serial build (``workers=1``).
-    """
-    tasks = plan(results)
-    _STATE.update(results=results, png=png)
-    workers = min(len(tasks), workers or os.cpu_count() or 1)
-    try:
-        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return [_draw(task) for task in tasks]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return list(pool.map(_draw, tasks))
-    finally:
-        _STATE.clear()
