@@ -67,3 +67,18 @@ def test_n_of_two_is_reported_as_not_computed(tmp_path: Path) -> None:
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     reasons = [f["error"] for f in results["not_computed"]]
     assert any("d_ppc2" in reason for reason in reasons)
+
+
+def test_an_outcome_id_that_looks_like_a_path_makes_no_path(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    text = (
+        CASES["n_of_two"].replace(",2,", ",20,").replace("s,a,", "s,a,").replace(",y,", ",y/../x,")
+    )
+    (data / "edge.csv").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["report", "--data", str(data), "--out", str(out)]) == 0
+    names = [p.relative_to(out).as_posix() for p in out.rglob("*.svg")]
+    assert names and all(name.count("/") == 1 and name.startswith("figures/") for name in names)
+    page = (out / "report.md").read_text(encoding="utf-8")
+    assert all(f"]({name})" in page for name in names)

@@ -68,9 +68,9 @@ def write_report(
         "report.html": render.html(results, drawn).encode("utf-8"),
     }
     for figure in drawn:
-        files[f"figures/{figure.name}.svg"] = figure.svg.encode("utf-8")
+        files[f"figures/{figure.file_stem}.svg"] = figure.svg.encode("utf-8")
         if figure.png is not None:
-            files[f"figures/{figure.name}.png"] = figure.png
+            files[f"figures/{figure.file_stem}.png"] = figure.png
     progress(f"[4/4] writing {out_dir}/")
     write_output(out_dir, data_dir, files)
     return out_dir

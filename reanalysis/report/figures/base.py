@@ -3,7 +3,9 @@ switch between per-trial figures and figures across trials (:func:`detailed`).""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,6 +42,16 @@ class DrawnFigure:
     caption: str
     alt: str
     png: bytes | None = None
+
+    @property
+    def file_stem(self) -> str:
+        """The figure's file name without suffix: its name with anything but letters,
+        digits, ``_``, ``.`` and ``-`` replaced, so an outcome id such as ``a/b`` or
+        ``x$y`` cannot make a path; a hash of the name keeps two such names apart."""
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", self.name).strip(".") or "figure"
+        if safe == self.name:
+            return safe
+        return f"{safe}-{hashlib.sha256(self.name.encode('utf-8')).hexdigest()[:8]}"
 
 
 @dataclass(frozen=True)

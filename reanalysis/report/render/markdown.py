@@ -50,8 +50,9 @@ def _lines(block: Block, figures: dict[str, DrawnFigure]) -> list[str]:
         ]
     if block.kind == "figure" and block.figure in figures:
         fig = figures[block.figure]
-        # The image's address is the package's own figure name, never data text.
-        return [f"![{md_cell(fig.alt)}](figures/{fig.name}.svg)\n\n{md_text(fig.caption)}", ""]
+        # The image's address is a file stem made safe (letters, digits, _ . -), never raw
+        # data text.
+        return [f"![{md_cell(fig.alt)}](figures/{fig.file_stem}.svg)\n\n{md_text(fig.caption)}", ""]
     return [""]
 
 
