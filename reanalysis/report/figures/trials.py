@@ -23,6 +23,7 @@ from reanalysis.report.figures.base import (
     wrap_title,
 )
 from reanalysis.report.figures.plots import pooled_forest, posterior_densities
+from reanalysis.report.render.blocks import fmt_prob, fmt_prob_range
 
 
 def before_after(results: dict[str, Any], trial_name: str, png: bool = False) -> DrawnFigure:
@@ -330,7 +331,9 @@ def bayes_densities(results: dict[str, Any], index: int, png: bool = False) -> D
         posterior_densities(
             posterior, xlabel=f"difference in change ({unit_label(b['unit'])})", ax=ax
         )
-        ax.set_title(f"{posterior['prior']}:\nP({harm}) = {posterior['p_harm']:.2f}", fontsize=10)
+        ax.set_title(
+            f"{posterior['prior']}:\nP({harm}) = {fmt_prob(posterior['p_harm'])}", fontsize=10
+        )
         ax.get_legend().remove()
     # One legend below the panels: at 9 pt, one inside each narrow panel hid its curves.
     legends = [ax.get_legend_handles_labels() for ax in panels]
@@ -340,8 +343,10 @@ def bayes_densities(results: dict[str, Any], index: int, png: bool = False) -> D
     name = outcome_label(results, b["outcome"])
     fig.suptitle(
         wrap_title(
-            f"{b['study']} {name}: P({harm}) = {neutral['p_harm']:.2f} under the neutral "
-            f"prior at r = {b['implied_r']:.3f} ({b['p_harm_range_text']} across the plausible r)",
+            f"{b['study']} {name}: P({harm}) = {fmt_prob(neutral['p_harm'])} under the neutral "
+            f"prior at r = {b['implied_r']:.3f} ("
+            + (fmt_prob_range(*b["p_harm_range"]) if b.get("p_harm_range") else "no range")
+            + " across the plausible r)",
             fig,
         )
     )

@@ -97,6 +97,30 @@ def fmt_p(p: float | None) -> str:
     return "< 0.0001" if p < 0.0001 else f"{p:.2g}" if p < 0.01 else f"{p:.3f}"
 
 
+def fmt_prob(p: float) -> str:
+    """A probability to two decimals, but never a false certainty: '< 0.01', '> 0.99'."""
+    if p < 0.005:
+        return "< 0.01"
+    if p > 0.995:
+        return "> 0.99"
+    return f"{p:.2f}"
+
+
+def fmt_share(p: float) -> str:
+    """A share or a power in percent: '< 1%' and '> 99%' at the ends."""
+    if p < 0.005:
+        return "< 1%"
+    if p > 0.995:
+        return "> 99%"
+    return f"{p:.0%}"
+
+
+def fmt_prob_range(low: float, high: float) -> str:
+    """A range of probabilities, or one value when both ends print alike."""
+    a, b = fmt_prob(low), fmt_prob(high)
+    return a if a == b else f"{a} to {b}"
+
+
 def fmt_fixed(value: float | None, decimals: int) -> str:
     """A mean or a difference of means, to the decimals the source printed ('—' if none)."""
     return "—" if value is None else f"{value:.{decimals}f}"

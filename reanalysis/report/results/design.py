@@ -199,9 +199,6 @@ def _bayes(dataset: Dataset, h: dict[str, Any]) -> dict[str, Any]:
         "harm_label": labels["harm_label"],
         "benefit_label": labels["benefit_label"],
         "p_harm_range": [min(neutral), max(neutral)] if neutral else None,
-        "p_harm_range_text": (
-            f"{min(neutral):.2f} to {max(neutral):.2f}" if neutral else "no range"
-        ),
         "at_implied_r": at_r,
         "by_r": by_r,
         "file": h["file"],

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from reanalysis.report.render.blocks import Block, across, fmt, fmt_ci, fmt_unit, folded
+from reanalysis.report.render.blocks import (
+    Block,
+    across,
+    fmt,
+    fmt_ci,
+    fmt_prob,
+    fmt_prob_range,
+    fmt_unit,
+    folded,
+)
 from reanalysis.report.render.sections.power import POWER_TABLE_R
 
 
@@ -30,13 +39,14 @@ def blocks(results: dict[str, Any]) -> list[Block]:
         unit = fmt_unit(b["unit"])
         label = results.get("outcomes", {}).get(b["outcome"], {}).get("label", b["outcome"])
         harm, benefit = b["harm_label"], b["benefit_label"]
+        spread = fmt_prob_range(*b["p_harm_range"]) if b.get("p_harm_range") else "not available"
         comparisons.append(Block("h3", f"{b['study']}: {label}, {' vs '.join(b['arms'])}"))
         comparisons.append(
             Block(
                 "p",
                 f"T = {fmt(b['threshold'])} {unit} ({b['threshold_source']}); r = "
                 f"{b['implied_r']:.3f} ({b['r_source']}). Under the neutral prior P({harm}) "
-                f"is {b['p_harm_range_text']} across the judged plausible r.",
+                f"is {spread} across the judged plausible r.",
             )
         )
         comparisons.append(
@@ -52,8 +62,8 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                     (
                         x["prior"],
                         f"{fmt(x['posterior_mean'])} ({fmt_ci(x['cri_low'], x['cri_high'])})",
-                        f"{x['p_benefit']:.3f}",
-                        f"{x['p_harm']:.3f}",
+                        fmt_prob(x["p_benefit"]),
+                        fmt_prob(x["p_harm"]),
                     )
                     for x in b["at_implied_r"]
                 ),
@@ -67,7 +77,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 "table",
                 header=("r", "prior", f"P({benefit})", f"P({harm})"),
                 rows=tuple(
-                    (f"{x['r']:g}", x["prior"], f"{x['p_benefit']:.3f}", f"{x['p_harm']:.3f}")
+                    (f"{x['r']:g}", x["prior"], fmt_prob(x["p_benefit"]), fmt_prob(x["p_harm"]))
                     for x in b["by_r"]
                     if x["r"] in POWER_TABLE_R
                 ),

@@ -18,15 +18,17 @@ from reanalysis.report.render.blocks import (
 
 def blocks(results: dict[str, Any]) -> list[Block]:
     """The effects section: one table between arms, one within arms, and the forest plot."""
+    labels = {k: v["label"] for k, v in results.get("outcomes", {}).items()}
     out = [
         Block("h2", "Effects"),
         Block(
             "p",
             "Differences are treatment minus control (or first dose minus second). The "
             "change-score t-test assumes equal variances (Welch in its own column); ANCOVA "
-            "adjusts follow-up for baseline with the pooled within-arm slope. Where r is "
-            "marked assumed it is the midpoint of the judged plausible range for the "
-            "measurement; the next section shows how results move with r.",
+            "adjusts follow-up for baseline with the pooled within-arm slope. Each row says "
+            "which r it uses and where it came from: the r a reported P implies, the r of "
+            "analysis.toml, the midpoint of its judged plausible range, or the default 0.5 "
+            "(assumed); the sections below show how results move with r.",
         ),
     ]
     between = [e for e in results["effects"] if e["comparison"] != "within_arm_only"]
@@ -37,7 +39,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             unit = fmt_unit(e["unit"])
             rows.append(
                 (
-                    f"{e['trial']}: {e['outcome']} at week {e['week']:g}",
+                    f"{e['trial']}: {labels.get(e['outcome'], e['outcome'])} at week {e['week']:g}",
                     f"{e['treatment']} − {e['control']}",
                     f"{e['n_treatment']} / {e['n_control']}"
                     + (" (assumed)" if e.get("treatment_n_assumed") else ""),
@@ -80,7 +82,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             (
                 f"{e['trial']} ({e['study']})",
                 e["treatment"],
-                f"{e['outcome']} ({fmt_unit(e['unit'])})",
+                f"{labels.get(e['outcome'], e['outcome'])} ({fmt_unit(e['unit'])})",
                 f"week {e['week']:g}",
                 f"{fmt_mean(e, 'treatment_baseline_mean')} → "
                 f"{fmt_mean(e, 'treatment_followup_mean')}",

@@ -12,6 +12,9 @@ from reanalysis.report.render.blocks import (
     fmt_fixed,
     fmt_mean,
     fmt_p,
+    fmt_prob,
+    fmt_prob_range,
+    fmt_share,
     fmt_unit,
     fold,
     verdict_class,
@@ -126,6 +129,11 @@ def blocks(results: dict[str, Any]) -> list[Block]:
     return out
 
 
+def _harm_range(b: dict[str, Any]) -> str:
+    """P(harm) under the neutral prior across the plausible r, as printed text."""
+    return fmt_prob_range(*b["p_harm_range"]) if b.get("p_harm_range") else "not available"
+
+
 def key_numbers(results: dict[str, Any]) -> list[str]:
     """Headline sentences, treatment-vs-control first; dose comparisons and pooled ratios
     after them. Power and the Bayesian reading come one sentence per comparison up to
@@ -207,8 +215,9 @@ def comparison_numbers(results: dict[str, Any]) -> list[str]:
             if p["solved_for"] == "n" and p["analysis"] == "change" and p["power"] == 0.8
         ]
         text = (
-            f"Power ({x['study']}, {labels.get(x['outcome'], x['outcome'])}): at r = "
-            f"{x['r']:.3f} ({x['r_source']}) the trial had {x['power_at_trial_n']:.0%} power "
+            f"Power ({x['study']}, {labels.get(x['outcome'], x['outcome'])}, "
+            f"{' vs '.join(x['arms'])}): at r = {x['r']:.3f} ({x['r_source']}) the trial had "
+            f"{fmt_share(x['power_at_trial_n'])} power "
             f"to detect a between-arm difference of {x['design_difference_labels'][0]}"
         )
         if n80:
@@ -229,9 +238,10 @@ def comparison_numbers(results: dict[str, Any]) -> list[str]:
             each.append(
                 f"Bayesian reading ({b['study']}, {labels.get(b['outcome'], b['outcome'])}, "
                 f"{' vs '.join(b['arms'])}): P({b['harm_label']}) is "
-                f"{neutral['p_harm']:.2f} under a neutral prior and "
-                f"{skeptical['p_harm']:.2f} under a sceptical one at r = {b['implied_r']:.3f} "
-                f"({b['r_source']}); {b['p_harm_range_text']} across the judged plausible r "
+                f"{fmt_prob(neutral['p_harm'])} under a neutral prior and "
+                f"{fmt_prob(skeptical['p_harm'])} under a sceptical one at r = "
+                f"{b['implied_r']:.3f} ({b['r_source']}); {_harm_range(b)} across the judged "
+                "plausible r "
                 f"(neutral prior). T = {fmt(b['threshold'])} {fmt_unit(b['unit'])} "
                 f"({b['threshold_source']})."
             )
