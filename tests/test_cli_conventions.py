@@ -43,6 +43,7 @@ RESULT_COMMANDS = {
         ["power", "--d", "0.5", "--n1", "64", "--n2", "64", "--alternative", "smaller"],
         ["power", "--d", "0.5", "--power", "0.8", "--ratio", "2"],
         ["power", "--n1", "33", "--n2", "36", "--power", "0.8"],
+        ["power", BURNETT, "--outcome", "pa_spine_bmd", "--alternative", "smaller"],
     ],
     "pool": [
         ["pool", BURNETT, SNYDER, "--outcome", "estradiol", "--measure", "romc", *FIRST],

@@ -181,3 +181,29 @@ def test_init_never_overwrites(tmp_path: Path, capsys) -> None:
     assert "not an empty folder" in capsys.readouterr().err
     assert (folder / "thesis.txt").read_text(encoding="utf-8") == "my work"
     assert [p.name for p in folder.iterdir()] == ["thesis.txt"]
+
+
+def test_power_of_a_trial_file_uses_its_settings_and_unit(capsys) -> None:
+    # LDL, statin vs placebo, with analysis.toml r = 0.7 and MID 10 mg/dL: the pooled SD of
+    # change by the Cochrane formula (6.5.2.8), power from statsmodels' TTestIndPower.
+    from statsmodels.stats.power import TTestIndPower
+
+    folder = FIXTURES / "other_field_configured"
+    argv = ["power", str(folder / "lipids.csv"), "--outcome", "ldl_cholesterol", "--format", "json"]
+    assert main(argv) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    rows = {}
+    for line in (folder / "lipids.csv").read_text(encoding="utf-8").splitlines()[1:]:
+        cells = line.split(",")
+        if cells[3] == "ldl_cholesterol":
+            rows[(cells[1], float(cells[6]))] = (int(cells[7]), float(cells[9]))
+    variances = []
+    for arm in ("statin", "placebo"):
+        (n, s0), (_, s1) = rows[(arm, 0.0)], rows[(arm, 12.0)]
+        variances.append((n, s0**2 + s1**2 - 2 * 0.7 * s0 * s1))
+    (n1, v1), (n2, v2) = variances
+    sd = math.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2))
+    expected = TTestIndPower().power(10.0 / sd, n1, 0.05, ratio=n2 / n1)
+    assert record["r"] == 0.7 and record["difference"] == 10.0 and record["unit"] == "mg/dL"
+    assert record["outcome_sd"] == pytest.approx(sd, rel=TOLERANCE["float"])
+    assert record["power"] == pytest.approx(expected, rel=1e-9)
