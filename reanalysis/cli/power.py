@@ -163,11 +163,13 @@ def _trial_design(args: argparse.Namespace) -> int:
             )
         mid, source = threshold_for(pair, args.outcome, settings)
         sd = pooled_analysis_sd("change", t, c, pair.r)
-        power = two_sample_power(mid / sd, t.n, c.n, args.alpha, args.alternative)
+        # A one-sided design looks for a difference of the MID on its own side of zero.
+        d = -mid / sd if args.alternative == "smaller" else mid / sd
+        power = two_sample_power(d, t.n, c.n, args.alpha, args.alternative)
         mde = minimum_detectable_effect(
             t.n, c.n, target, args.alpha, outcome_sd=sd, alternative=args.alternative
         )
-        size = sample_size_per_group(mid / sd, target, args.alpha, 1.0, args.alternative)
+        size = sample_size_per_group(d, target, args.alpha, 1.0, args.alternative)
         unit = pair.treatment.summary.followup.unit
         records.append(
             {
@@ -185,7 +187,7 @@ def _trial_design(args: argparse.Namespace) -> int:
                 "outcome_sd": sd,
                 "alternative": args.alternative,
                 "alpha": args.alpha,
-                "effect_size": mid / sd,
+                "effect_size": d,
                 "n1": float(t.n),
                 "n2": float(c.n),
                 "power": finite(power.power, "power"),
