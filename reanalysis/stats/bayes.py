@@ -17,7 +17,7 @@ Named priors, all on the scale of the outcome and defined from T (z_p is the sta
 normal p-quantile). ``sign`` (+1 or −1) is the direction of the effect under study, the
 alternative hypothesis (e.g. −1 when the question is a loss):
 
-* ``skeptical``: mean 0, SD T/z₀.₉₅, so P(θ beyond sign·T) = 5% — the sceptical prior of
+* ``skeptical``: mean 0, SD T/z₀.₉₅, so P(θ beyond sign·T) = 5% — the skeptical prior of
   Spiegelhalter, Freedman & Parmar 1994 (J R Stat Soc A 157:357), section 7.2, with
   the clinically relevant difference T in place of the alternative hypothesis.
 * ``enthusiastic``: mean sign·T, the same SD, so 5% of it lies on the other side of 0 —

@@ -27,7 +27,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             "p",
             "Normal likelihood from the difference in change and its SE, conjugate normal "
             "prior (Spiegelhalter, Abrams & Myles 2004, eq. 3.15). T is the outcome's "
-            "minimal important difference. Sceptical prior: mean 0, 5% of its mass beyond "
+            "minimal important difference. Skeptical prior: mean 0, 5% of its mass beyond "
             "T in the direction under study; enthusiastic: centred on that direction at T, "
             "5% of its mass on the other side of 0 (Spiegelhalter, Freedman & Parmar 1994); "
             "neutral: mean 0, 95% of its mass within ±5T (a judgement).",

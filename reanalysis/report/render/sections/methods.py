@@ -98,7 +98,7 @@ METHODS = (
     (
         "Bayesian reading",
         "conjugate normal prior and normal likelihood (Spiegelhalter, "
-        "Abrams & Myles 2004); sceptical and enthusiastic priors after Spiegelhalter, Freedman "
+        "Abrams & Myles 2004); skeptical and enthusiastic priors after Spiegelhalter, Freedman "
         "& Parmar 1994.",
     ),
 )

@@ -239,7 +239,7 @@ def comparison_numbers(results: dict[str, Any]) -> list[str]:
                 f"Bayesian reading ({b['study']}, {labels.get(b['outcome'], b['outcome'])}, "
                 f"{' vs '.join(b['arms'])}): P({b['harm_label']}) is "
                 f"{fmt_prob(neutral['p_harm'])} under a neutral prior and "
-                f"{fmt_prob(skeptical['p_harm'])} under a sceptical one at r = "
+                f"{fmt_prob(skeptical['p_harm'])} under a skeptical one at r = "
                 f"{b['implied_r']:.3f} ({b['r_source']}); {_harm_range(b)} across the judged "
                 "plausible r "
                 f"(neutral prior). T = {fmt(b['threshold'])} {fmt_unit(b['unit'])} "
