@@ -26,6 +26,7 @@ from reanalysis.stats.bayes import (
     normal_posterior,
     parse_prior,
 )
+from reanalysis.stats.prepost import PrePost, pooled_baseline
 
 
 def comparisons(
@@ -80,13 +81,15 @@ def threshold_for(
     Percent-of-baseline and SD-based MIDs use the two arms' n-weighted baseline mean and
     pooled baseline SD.
     """
-    t, c = pair.treatment.data, pair.control.data
-    baseline = (t.n * t.baseline_mean + c.n * c.baseline_mean) / (t.n + c.n)
-    pooled_sd = math.sqrt(
-        ((t.n - 1) * t.baseline_sd**2 + (c.n - 1) * c.baseline_sd**2) / (t.n + c.n - 2)
-    )
+    return minimal_important_difference(pair.treatment.data, pair.control.data, outcome, settings)
+
+
+def minimal_important_difference(
+    treatment: PrePost, control: PrePost, outcome: str, settings: Settings | None = None
+) -> tuple[float, str]:
+    """The outcome's MID for two arms (see :func:`threshold_for`), and where it came from."""
     chosen = (settings or DEFAULT_SETTINGS).outcome(outcome)
-    threshold, source = chosen.mid_for(baseline, pooled_sd)
+    threshold, source = chosen.mid_for(*pooled_baseline(treatment, control))
     if not (math.isfinite(threshold) and threshold > 0):
         raise ReanalysisError(
             f"the minimal important difference of {outcome!r} is {threshold:g}; it must be "

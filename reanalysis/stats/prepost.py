@@ -130,3 +130,15 @@ def correlation_from_change_sd(baseline_sd: float, followup_sd: float, change_sd
             f"{followup_sd!r}: it implies a correlation of {r:.4g}, outside [-1, 1]"
         )
     return r
+
+
+def pooled_baseline(treatment: PrePost, control: PrePost) -> tuple[float, float]:
+    """The two arms' n-weighted baseline mean and pooled baseline SD.
+
+    SD = √(((n_T − 1)·SD_T² + (n_C − 1)·SD_C²)/(n_T + n_C − 2)) (Morris 2008, eq. 9): the
+    scale of percent-of-baseline and SD-based minimal important differences, and of d_ppc2.
+    """
+    n_t, n_c = treatment.n, control.n
+    mean = (n_t * treatment.baseline_mean + n_c * control.baseline_mean) / (n_t + n_c)
+    variance = (n_t - 1) * treatment.baseline_sd**2 + (n_c - 1) * control.baseline_sd**2
+    return mean, math.sqrt(variance / (n_t + n_c - 2))

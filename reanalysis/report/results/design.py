@@ -37,13 +37,9 @@ def _differences(dataset: Dataset, h: dict[str, Any], treatment, control):
     if o.power_differences_percent:
         pct = tuple(o.power_differences_percent)
         return (), pct, [f"{p:g}% of baseline" for p in pct], "configured"
-    n_t, n_c = treatment.n, control.n
-    baseline = (n_t * treatment.baseline_mean + n_c * control.baseline_mean) / (n_t + n_c)
-    pooled_sd = (
-        ((n_t - 1) * treatment.baseline_sd**2 + (n_c - 1) * control.baseline_sd**2)
-        / (n_t + n_c - 2)
-    ) ** 0.5
-    mid, source = o.mid_for(baseline, pooled_sd)
+    mid, source = bayes.minimal_important_difference(
+        treatment, control, h["outcome"], dataset.settings
+    )
     return (mid,), (), [f"MID {mid:.4g} {h['unit']}"], source
 
 

@@ -32,6 +32,7 @@ from reanalysis.report.results.common import (
 )
 from reanalysis.stats import correlation
 from reanalysis.stats.effects import small_sample_correction
+from reanalysis.stats.prepost import pooled_baseline
 
 # Curves of the r-sensitivity figures step r by 0.01.
 FINE_CORRELATION_STEP = 0.01
@@ -79,8 +80,7 @@ def _standardized_interval(
         record["dppc2_ci_method"] = "Morris 2008 eq. 25"
         return
     df = t.n + c.n - 2
-    pooled = math.sqrt(((t.n - 1) * t.baseline_sd**2 + (c.n - 1) * c.baseline_sd**2) / df)
-    scale = small_sample_correction(df) / pooled
+    scale = small_sample_correction(df) / pooled_baseline(t, c)[1]
     low, high = sorted((raw[0] * scale, raw[1] * scale))
     record |= {"dppc2_ci_low": low, "dppc2_ci_high": high}
     why = (
