@@ -1,3 +1,3 @@
-from reanalysis.cli import main
+from reanalysis.cli import run
 
-raise SystemExit(main())
+run()

@@ -8,6 +8,7 @@ each (``warning: ...``).
 
 from __future__ import annotations
 
+import gc
 import sys
 import warnings
 from collections.abc import Sequence
@@ -73,6 +74,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_BAD_INPUT
         except BrokenPipeError:
             return 0
+
+
+def run() -> None:
+    """The ``reanalysis`` program: :func:`main`, then exit with its status.
+
+    Everything is written and flushed by then, so the objects that live until exit are
+    frozen (``gc.freeze``) rather than collected one by one while the interpreter shuts
+    down: about 0.1 s of every command's time with scipy or pandas loaded (issue 16).
+    """
+    status = main()
+    gc.freeze()
+    sys.exit(status)
 
 
 def _error(message: object) -> None:

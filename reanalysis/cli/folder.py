@@ -55,6 +55,10 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
 def run_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from reanalysis.report.figures import start_server
+
+    # First, so that the figure server loads matplotlib while this process loads the rest.
+    start_server()
     from reanalysis.report.writer import write_report
 
     out = write_report(

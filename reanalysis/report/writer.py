@@ -55,12 +55,19 @@ def write_report(
 ) -> Path:
     """Compute, draw and render the report from ``data_dir`` into ``out_dir`` (all or nothing)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
-    prepare_output(out_dir, data_dir)
-    command = command or recorded_command(data_dir, config, png)
-    progress(f"[1/4] computing results from {data_dir}/")
-    results = build_results(data_dir, command, config)
-    progress("[2/4] drawing figures")
-    drawn = figures.draw_all(results, png=png, workers=workers)
+    if workers != 1:
+        # matplotlib loads in the figure server, on another core, while this process
+        # checks the output folder and computes the results.
+        figures.start_server()
+    try:
+        prepare_output(out_dir, data_dir)
+        command = command or recorded_command(data_dir, config, png)
+        progress(f"[1/4] computing results from {data_dir}/")
+        results = build_results(data_dir, command, config)
+        progress("[2/4] drawing figures")
+        drawn = figures.draw_all(results, png=png, workers=workers)
+    finally:
+        figures.stop_server()  # a server left unused by an error ends here
     progress("[3/4] rendering report.md and report.html")
     files: dict[str, bytes] = {
         "results.json": dump_json(results).encode("utf-8"),

@@ -12,8 +12,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from reanalysis.report.figures.base import (
-    DETAIL_TRIALS,
-    DrawnFigure,
     colours,
     count,
     figure,
@@ -23,6 +21,7 @@ from reanalysis.report.figures.base import (
     unit_label,
     wrap_title,
 )
+from reanalysis.report.figures.tasks import DETAIL_TRIALS, DrawnFigure, arm_points, power_points
 
 
 def _panels(n: int) -> tuple[plt.Figure, list[Any]]:
@@ -33,26 +32,6 @@ def _panels(n: int) -> tuple[plt.Figure, list[Any]]:
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     return fig, list(axes.flat)[:n]
-
-
-def arm_points(results: dict[str, Any]) -> dict[tuple[str, str], list[tuple[float, float, str]]]:
-    """(baseline mean, mean at the last follow-up, role) of every arm and study, by
-    (outcome, unit): arms measured in different units are never drawn on one axis."""
-    points: dict[tuple[str, str], list[tuple[float, float, str]]] = {}
-    for trial in results["trials"].values():
-        series: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
-        # Rows printed as change scores only have no mean at a visit to draw.
-        for r in (r for r in trial["rows"] if r["mean"] is not None):
-            series.setdefault((r["study"], r["outcome"], r["unit"], r["arm"]), []).append(r)
-        for (_, outcome, unit, arm), rows in series.items():
-            baseline = [r for r in rows if r["week"] == 0]
-            last = max(rows, key=lambda r: r["week"])
-            if baseline and last["week"] > 0:
-                role = trial["arms"][arm]
-                points.setdefault((outcome, unit), []).append(
-                    (baseline[0]["mean"], last["mean"], role)
-                )
-    return points
 
 
 def arm_means(results: dict[str, Any], png: bool = False) -> DrawnFigure:
@@ -88,15 +67,6 @@ def arm_means(results: dict[str, Any], png: bool = False) -> DrawnFigure:
         "replaces the per-trial figures; every row is in the data section's tables."
     )
     return save(fig, "arm_means", caption, png)
-
-
-def power_points(results: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Power records with a power at the trial's own n, by outcome."""
-    by_outcome: dict[str, list[dict[str, Any]]] = {}
-    for x in results["power"]:
-        if x.get("power_at_trial_n") is not None:
-            by_outcome.setdefault(x["outcome"], []).append(x)
-    return by_outcome
 
 
 def power_overview(results: dict[str, Any], png: bool = False) -> DrawnFigure:

@@ -1,14 +1,10 @@
-"""The figures' shared ground: theme, figure and task types, saving, labels, and the
-switch between per-trial figures and figures across trials (:func:`detailed`)."""
+"""The drawn figures' shared ground: theme, new figures, saving, labels."""
 
 from __future__ import annotations
 
-import hashlib
 import io
-import re
 import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
@@ -16,76 +12,116 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-import seaborn as sns
+from cycler import cycler
+from matplotlib.colors import to_rgb
+
+from reanalysis.report.figures.tasks import DrawnFigure
 
 PNG_DPI = 110
-PALETTE = "colorblind"
-# Up to this many trial files the report draws figures per trial and per comparison and
-# shows every table open; beyond it, one figure across all trials replaces each kind of
-# per-trial figure and the per-trial detail is folded, so the page stays readable and
-# small (about 60 kB per inline figure: 100 trials drew 500 figures, 20 MB).
-DETAIL_TRIALS = 10
-# A threshold figure shows at most this many groups: those with the largest shares.
-MAX_PANELS = 12
+# seaborn's colour-blind-safe "colorblind" palette (seaborn 0.13.2, palettes.py).
+COLORBLIND = (
+    "#0173b2",
+    "#de8f05",
+    "#029e73",
+    "#d55e00",
+    "#cc78bc",
+    "#ca9161",
+    "#fbafe4",
+    "#949494",
+    "#ece133",
+    "#56b4e9",
+)
+# seaborn 0.13.2's theme, set_theme(style="whitegrid", context="notebook"), written out:
+# the figure server would otherwise import seaborn, and with it pandas and scipy.stats
+# (0.5 s of the report's start-up, issue 16). tests/test_figures.py checks it against
+# seaborn's axes_style("whitegrid") and plotting_context("notebook"), and that a figure
+# drawn with it is byte-identical to one drawn after seaborn's set_theme. Left out:
+# "image.cmap": "rocket", a colormap only seaborn registers (no figure draws an image).
+WHITEGRID_NOTEBOOK: dict[str, Any] = {
+    # axes_style("whitegrid")
+    "figure.facecolor": "white",
+    "axes.labelcolor": ".15",
+    "xtick.direction": "out",
+    "ytick.direction": "out",
+    "xtick.color": ".15",
+    "ytick.color": ".15",
+    "axes.axisbelow": True,
+    "grid.linestyle": "-",
+    "text.color": ".15",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": [
+        "Arial",
+        "DejaVu Sans",
+        "Liberation Sans",
+        "Bitstream Vera Sans",
+        "sans-serif",
+    ],
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "xtick.top": False,
+    "ytick.right": False,
+    "axes.grid": True,
+    "axes.facecolor": "white",
+    "axes.edgecolor": ".8",
+    "grid.color": ".8",
+    "axes.spines.left": True,
+    "axes.spines.bottom": True,
+    "axes.spines.right": True,
+    "axes.spines.top": True,
+    "xtick.bottom": False,
+    "ytick.left": False,
+    # plotting_context("notebook")
+    "axes.linewidth": 1.25,
+    "grid.linewidth": 1,
+    "lines.linewidth": 1.5,
+    "lines.markersize": 6,
+    "patch.linewidth": 1,
+    "xtick.major.width": 1.25,
+    "ytick.major.width": 1.25,
+    "xtick.minor.width": 1,
+    "ytick.minor.width": 1,
+    "xtick.major.size": 6,
+    "ytick.major.size": 6,
+    "xtick.minor.size": 4,
+    "ytick.minor.size": 4,
+    "font.size": 12,
+    "axes.labelsize": 12,
+    "axes.titlesize": 12,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+    "legend.title_fontsize": 12,
+}
 
 
-@dataclass(frozen=True)
-class DrawnFigure:
-    """A drawn figure: its file stem, SVG text, caption, alt text and optional PNG bytes.
-
-    ``alt`` states the figure's finding for readers who cannot see it (it is the title,
-    not the caption again).
-    """
-
-    name: str
-    svg: str
-    caption: str
-    alt: str
-    png: bytes | None = None
-
-    @property
-    def file_stem(self) -> str:
-        """The figure's file name without suffix: its name with anything but letters,
-        digits, ``_``, ``.`` and ``-`` replaced, so an outcome id such as ``a/b`` or
-        ``x$y`` cannot make a path; a hash of the name keeps two such names apart."""
-        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", self.name).strip(".") or "figure"
-        if safe == self.name:
-            return safe
-        return f"{safe}-{hashlib.sha256(self.name.encode('utf-8')).hexdigest()[:8]}"
-
-
-@dataclass(frozen=True)
-class FigureTask:
-    """One figure to draw: the drawing function's name and its arguments (picklable)."""
-
-    draw: str
-    args: tuple[Any, ...] = ()
+# The report's own settings over the theme; they also pin what would otherwise vary
+# between runs. ``text.parse_math`` is off so that a ``$`` in an arm or outcome name is
+# printed as itself rather than read as mathtext.
+REPORT_SETTINGS: dict[str, Any] = {
+    "svg.hashsalt": "reanalysis",
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+    "figure.dpi": PNG_DPI,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "figure.titlesize": 12,
+    "figure.titleweight": "bold",
+    "text.parse_math": False,
+}
 
 
 def apply_theme() -> None:
-    """The report's one theme; also pins what would otherwise vary between runs.
-
-    ``text.parse_math`` is off so that a ``$`` in an arm or outcome name is printed as
-    itself rather than read as mathtext.
-    """
-    sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
-    matplotlib.rcParams.update(
-        {
-            "svg.hashsalt": "reanalysis",
-            "svg.fonttype": "none",
-            "font.family": "DejaVu Sans",
-            "figure.dpi": PNG_DPI,
-            "axes.titlesize": 11,
-            "axes.titleweight": "bold",
-            "figure.titlesize": 12,
-            "figure.titleweight": "bold",
-            "text.parse_math": False,
-        }
-    )
+    """The report's one theme: seaborn's whitegrid with the colorblind palette, then
+    :data:`REPORT_SETTINGS`."""
+    matplotlib.rcParams.update(WHITEGRID_NOTEBOOK)
+    matplotlib.rcParams["axes.prop_cycle"] = cycler(color=colours(len(COLORBLIND)))
+    matplotlib.rcParams.update(REPORT_SETTINGS)
 
 
 def colours(n: int) -> list[tuple[float, float, float]]:
-    return sns.color_palette(PALETTE, n)
+    """The first ``n`` colours of the palette, repeating it beyond its 10 (as seaborn does)."""
+    return [to_rgb(COLORBLIND[i % len(COLORBLIND)]) for i in range(n)]
 
 
 def figure(*args: Any, **kwargs: Any) -> tuple[plt.Figure, Any]:
@@ -120,11 +156,6 @@ def outcome_label(results: Mapping[str, Any], outcome: str) -> str:
     """The outcome in words, from the folder's settings (``analysis.toml``)."""
     entry = results.get("outcomes", {}).get(outcome)
     return entry["label"] if entry else outcome.replace("_", " ")
-
-
-def detailed(results: Mapping[str, Any]) -> bool:
-    """Whether the report shows per-trial figures and open tables (:data:`DETAIL_TRIALS`)."""
-    return len(results["trials"]) <= DETAIL_TRIALS
 
 
 def participants(results: Mapping[str, Any]) -> str:

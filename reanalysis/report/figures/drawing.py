@@ -1,158 +1,106 @@
-"""Which figures the report draws (one planner per kind, in report order) and drawing them
-all in a process pool."""
+"""Drawing every figure the report plans, in a process pool: one task per figure.
+
+The pool's workers are forked from a figure server: a process forked from this one when
+:func:`start_server` is called (the ``report`` command calls it first thing), which imports
+matplotlib and the drawing functions (:mod:`reanalysis.report.figures.server`) on another
+core while this process loads the statistics and computes the results. This process never
+imports matplotlib. :func:`draw_all` sends the server the results once; its workers
+inherit them (and the loaded fonts) when it forks them, draw one figure per task and
+send the figures back. A server draws one report and exits; it ends at once when this
+process does (its end of the pipe closes). Where ``fork`` is not available, or with one
+worker, the figures are drawn in this process.
+"""
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
-from collections.abc import Callable
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from reanalysis.report.figures import across, trials
-from reanalysis.report.figures.base import (
-    MAX_PANELS,
-    DrawnFigure,
-    FigureTask,
-    apply_theme,
-    detailed,
-    figure,
-    save,
-)
+from reanalysis.report.figures.tasks import DrawnFigure, FigureTask, panels_of, plan
+
+_SERVER: dict[str, Any] = {}
+_STOP_AT_EXIT: list[bool] = []
 
 
-def trial_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    """One before/after figure per trial file that has a mean ± SD at some visit; beyond
-    :data:`DETAIL_TRIALS` trial files, one figure of every arm's means instead."""
-    if not detailed(results):
-        return [FigureTask("arm_means")] if across.arm_points(results) else []
-    return [
-        FigureTask("before_after", (name,))
-        for name in sorted(results["trials"])
-        if any(
-            r["mean"] is not None and r["sd"] is not None for r in results["trials"][name]["rows"]
-        )
-    ]
+def _forking() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
-def headline_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    """One before-and-after figure per reported treatment-vs-control result."""
-    return [
-        FigureTask("headline_before_after", (i,))
-        for i, x in enumerate(results["reported_reanalyses"])
-        if [results["trials"][x["trial"]]["arms"].get(a) for a in x["arms"]]
-        == ["treatment", "control"]
-    ]
+def start_server() -> None:
+    """Fork the figure server, unless one is running or figures cannot be drawn in parallel
+    here (no ``fork``, one CPU), and return at once: it loads matplotlib while the caller
+    goes on."""
+    if not _SERVER and _forking() and (os.cpu_count() or 1) > 1:
+        _start()
 
 
-def forest_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    """One forest per outcome, across every trial file that compares arms on it."""
-    outcomes = dict.fromkeys(e["outcome"] for e in results["effects"] if e.get("dppc2") is not None)
-    return [FigureTask("forest_between_arms", (outcome,)) for outcome in outcomes]
+def _start() -> None:
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=_serve, args=(theirs, ours), name="reanalysis-figures")
+    process.start()
+    theirs.close()
+    _SERVER.update(process=process, connection=ours)
+    if not _STOP_AT_EXIT:
+        # Runs before multiprocessing's own exit handler (registered earlier), which would
+        # otherwise wait for an unused server forever.
+        atexit.register(stop_server)
+        _STOP_AT_EXIT.append(True)
 
 
-def correlation_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    """One r-sensitivity figure per reported between-arm P."""
-    return [
-        FigureTask("correlation_sensitivity", (i,))
-        for i in range(len(results["reported_reanalyses"]))
-    ]
+def stop_server() -> None:
+    """End the figure server if one is running (a report that was not drawn)."""
+    if not _SERVER:
+        return
+    _SERVER.pop("connection").close()
+    process = _SERVER.pop("process")
+    process.terminate()
+    process.join()
 
 
-def power_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    if not detailed(results):
-        return [FigureTask("power_overview")] if across.power_points(results) else []
-    return [FigureTask("power_curves", (i,)) for i in range(len(results["power"]))]
-
-
-def threshold_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    outcomes = dict.fromkeys(t["outcome"] for t in results.get("thresholds", []))
-    return [FigureTask("threshold_shares", (outcome,)) for outcome in outcomes]
-
-
-def response_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    return [
-        FigureTask("pooled_response", (i,))
-        for i, h in enumerate(results["synthesis"]["treatment_response"])
-        if any(x["group"] == "all" and "studies" in x for x in h["by_r"])
-    ]
-
-
-def bayes_tasks(results: dict[str, Any]) -> list[FigureTask]:
-    if not detailed(results):
-        return [FigureTask("bayes_overview")] if results["bayes"] else []
-    return [FigureTask("bayes_densities", (i,)) for i in range(len(results["bayes"]))]
-
-
-# Figures in report order: each planner lists the figures its data supports.
-PLANNERS: tuple[Callable[[dict[str, Any]], list[FigureTask]], ...] = (
-    trial_tasks,
-    headline_tasks,
-    forest_tasks,
-    correlation_tasks,
-    power_tasks,
-    threshold_tasks,
-    response_tasks,
-    bayes_tasks,
-)
-
-
-DRAWERS: dict[str, Callable[..., DrawnFigure]] = {
-    "before_after": trials.before_after,
-    "headline_before_after": trials.headline_before_after,
-    "forest_between_arms": trials.forest_between_arms,
-    "correlation_sensitivity": trials.correlation_sensitivity,
-    "power_curves": trials.power_curves,
-    "threshold_shares": trials.threshold_shares,
-    "pooled_response": trials.pooled_response,
-    "bayes_densities": trials.bayes_densities,
-    "arm_means": across.arm_means,
-    "power_overview": across.power_overview,
-    "bayes_overview": across.bayes_overview,
-}
-
-
-# Worker state: set before the pool forks, so the results are inherited, not pickled.
+# In the server and its workers: the results, the PNG switch.
 _STATE: dict[str, Any] = {}
 
 
+def _serve(connection: Any, parents_end: Any) -> None:
+    """The figure server: load, wait for one request, draw it in a pool, answer, exit.
+
+    It never prints (its output goes to /dev/null: its errors reach the main process
+    through the pipe) and leaves Ctrl-C to the main process, which ends it.
+    """
+    parents_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream in (1, 2):
+        os.dup2(null, stream)
+    from reanalysis.report.figures import server  # noqa: F401  (loads, warms up)
+
+    try:
+        results, png, tasks, workers = connection.recv()
+    except EOFError:  # the main process ended without drawing
+        return
+    _STATE.update(results=results, png=png)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            reply: tuple[str, Any] = ("drawn", list(pool.map(_draw, tasks)))
+    except Exception as error:  # sent back to be raised in the main process
+        reply = ("failed", error)
+    try:
+        connection.send(reply)
+    except BrokenPipeError:  # the main process has ended
+        return
+    except Exception:  # an error that cannot be pickled: sent as text
+        connection.send(("failed", RuntimeError(f"drawing the figures failed: {reply[1]!r}")))
+
+
 def _draw(task: FigureTask) -> DrawnFigure:
-    apply_theme()
-    return DRAWERS[task.draw](_STATE["results"], *task.args, png=_STATE["png"])
+    from reanalysis.report.figures.drawers import draw
 
-
-def plan(results: dict[str, Any]) -> list[FigureTask]:
-    """Every figure the results support, in report order."""
-    return [task for planner in PLANNERS for task in planner(results)]
-
-
-# Panels of the drawers that always draw the same number; the others are counted below.
-_FIXED_PANELS = {"correlation_sensitivity": 2, "bayes_densities": 3}
-
-
-def _panels_of(results: dict[str, Any], task: FigureTask) -> int:
-    """Panels (or, for a forest, every 8 rows) a figure holds: a proxy for its drawing time."""
-    if task.draw == "before_after":
-        return len(results["trials"][task.args[0]]["outcomes"])
-    if task.draw == "threshold_shares":
-        rows = sum(t["outcome"] == task.args[0] for t in results["thresholds"])
-        return min(rows, MAX_PANELS)
-    if task.draw == "forest_between_arms":
-        return 1 + sum(e["outcome"] == task.args[0] for e in results["effects"]) // 8
-    return _FIXED_PANELS.get(task.draw, 1)
-
-
-def _warm_up() -> None:
-    """Draw one small figure so that fonts and text layout are loaded once, in the parent,
-    and inherited by every worker instead of loaded by each (about 0.4 s each)."""
-    apply_theme()
-    fig, ax = figure(figsize=(5, 3.5))
-    ax.errorbar([1, 2], [1, 2], yerr=[0.5, 0.5], marker="o", capsize=3, label="warm-up")
-    ax.set_yscale("log")
-    ax.set_title("warm-up", fontsize=9)
-    ax.legend(fontsize=7)
-    fig.suptitle("warm-up")
-    save(fig, "warm-up", "")
+    return draw(_STATE["results"], task, png=_STATE["png"])
 
 
 def draw_all(
@@ -166,16 +114,25 @@ def draw_all(
     figure at the end while the others idle.
     """
     tasks = plan(results)
-    _STATE.update(results=results, png=png)
     workers = min(len(tasks), workers or os.cpu_count() or 1)
+    if workers <= 1 or not _forking():
+        stop_server()
+        from reanalysis.report.figures.drawers import draw
+
+        return [draw(results, task, png=png) for task in tasks]
+    if not _SERVER:
+        _start()
+    order = sorted(range(len(tasks)), key=lambda i: -panels_of(results, tasks[i]))
+    connection, process = _SERVER.pop("connection"), _SERVER.pop("process")
     try:
-        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return [_draw(task) for task in tasks]
-        _warm_up()
-        order = sorted(range(len(tasks)), key=lambda i: -_panels_of(results, tasks[i]))
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            drawn = dict(zip(order, pool.map(_draw, [tasks[i] for i in order]), strict=True))
-        return [drawn[i] for i in range(len(tasks))]
+        connection.send((results, png, [tasks[i] for i in order], workers))
+        status, reply = connection.recv()
+    except EOFError:
+        raise RuntimeError(f"the figure server ended with status {process.exitcode}") from None
     finally:
-        _STATE.clear()
+        connection.close()
+        process.join()
+    if status == "failed":
+        raise reply
+    drawn = dict(zip(order, reply, strict=True))
+    return [drawn[i] for i in range(len(tasks))]

@@ -9,7 +9,8 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Polygon
-from scipy import stats
+
+from reanalysis.stats.densities import normal_pdf
 
 
 def pooled_forest(pooled: Mapping[str, Any], xlabel: str = "Effect", ax: Any = None) -> Any:
@@ -76,7 +77,7 @@ def posterior_densities(
     spread = 4 * max(sd for name, _, sd, _ in curves if name != "prior") + threshold
     grid = np.linspace(min(centres) - spread, max(centres) + spread, 801)
     for name, mean, sd, style in curves:
-        ax.plot(grid, stats.norm.pdf(grid, mean, sd), ls=style, color="black", label=name)
+        ax.plot(grid, normal_pdf(grid, mean, sd), ls=style, color="black", label=name)
     ax.axvline(0, color="grey", lw=0.8)
     ax.axvline(-threshold, color="grey", lw=0.8, ls="-.", label=f"−T = {-threshold:.4g}")
     ax.set_xlabel(xlabel)

@@ -8,11 +8,8 @@ from typing import Any
 
 import matplotlib.ticker
 import numpy as np
-from scipy import stats
 
 from reanalysis.report.figures.base import (
-    MAX_PANELS,
-    DrawnFigure,
     colours,
     count,
     figure,
@@ -23,7 +20,9 @@ from reanalysis.report.figures.base import (
     wrap_title,
 )
 from reanalysis.report.figures.plots import pooled_forest, posterior_densities
+from reanalysis.report.figures.tasks import MAX_PANELS, DrawnFigure
 from reanalysis.report.render.blocks import fmt_prob, fmt_prob_range
+from reanalysis.stats.densities import lognormal_pdf, normal_pdf
 
 
 def before_after(results: dict[str, Any], trial_name: str, png: bool = False) -> DrawnFigure:
@@ -373,8 +372,8 @@ def threshold_shares(results: dict[str, Any], outcome: str, png: bool = False) -
     name, who = outcome_label(results, outcome), participants(results)
     for ax, t in zip(axes.flat, rows, strict=False):
         cut = t["threshold"]
-        normal = stats.norm.pdf(grid, t["mean"], t["sd"])
-        lognormal = stats.lognorm.pdf(grid, t["lognormal_sigma"], scale=np.exp(t["lognormal_mu"]))
+        normal = normal_pdf(grid, t["mean"], t["sd"])
+        lognormal = lognormal_pdf(grid, t["lognormal_mu"], t["lognormal_sigma"])
         ax.plot(grid, normal, color=blue, linestyle="--", label="normal")
         ax.plot(grid, lognormal, color=orange, label="log-normal")
         beyond = grid < cut if t["side"] == "below" else grid > cut

@@ -26,7 +26,7 @@ from reanalysis.stats import checks
 from reanalysis.stats.protocol import ConfidenceInterval
 
 SIGNIFICANT_DIGITS = 12
-MANIFEST_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "msgspec")
+MANIFEST_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "msgspec")
 # The normal quantile of two-sided 95% intervals.
 Z_975 = float(special.ndtri(0.975))
 
