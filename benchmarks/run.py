@@ -19,6 +19,11 @@ as a ratio to a baseline timed in the same run, the same way:
    ``--report-repeats`` runs); and rendering time per trial at 100 and 400 trials.
 4. **Budgets** of issue 16 ("done when"), printed as PASS or FAIL with the measured ratios.
 
+Bytecode: the package's modules are compiled first (``python -m compileall``), as pip does
+when it installs a package and as Python does on a command's first run. Otherwise, where
+``PYTHONDONTWRITEBYTECODE`` is set (as on some CI machines), every timed run would compile
+this checkout's ~100 modules again while numpy and scipy load the bytecode pip wrote.
+
 Runs of different commands are interleaved (A, B, C, A, B, C, …) so that a burst of load
 on a shared machine falls on all of them. Every subprocess gets the same thread settings
 (OMP/OPENBLAS/MKL/NUMEXPR threads = ``--threads``) and ``PYTHONPATH`` = this checkout.
@@ -108,6 +113,15 @@ def environment(threads: int) -> dict[str, str]:
     for library in ("OMP", "OPENBLAS", "MKL", "NUMEXPR"):
         env[f"{library}_NUM_THREADS"] = str(threads)
     return env
+
+
+def compile_bytecode() -> None:
+    """Compile the package's modules once, before any timing (see the module docstring)."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "reanalysis")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def run(
@@ -488,6 +502,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     env = environment(args.threads)
+    compile_bytecode()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"reanalysis benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
