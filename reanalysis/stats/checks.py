@@ -38,6 +38,7 @@ from reanalysis.stats.effects import (
     difference_in_change,
 )
 from reanalysis.stats.estimates import _two_sided_p
+from reanalysis.stats.roots import brentq
 from reanalysis.units import convert
 
 CheckVerdict = Literal["consistent", "inconsistent", "cannot tell"]
@@ -167,9 +168,7 @@ def _r_where_p_equals(p_of_r, target: float) -> float | None:
     p_low, p_high = p_of_r(low), p_of_r(high)
     if not p_high <= target <= p_low:
         return None
-    from scipy import optimize
-
-    return optimize.brentq(lambda r: math.log(p_of_r(r)) - math.log(target), low, high, xtol=1e-14)
+    return brentq(lambda r: math.log(p_of_r(r)) - math.log(target), low, high, xtol=1e-14)
 
 
 def _r_range(p_of_r, p_interval: tuple[float, float]) -> tuple[float, float] | None:

@@ -44,6 +44,7 @@ from reanalysis.stats.printed import (
     parse_printed_p,
 )
 from reanalysis.stats.protocol import ResultMixin
+from reanalysis.stats.roots import brentq, minimize_bounded
 
 if TYPE_CHECKING:  # pandas is imported only by the functions that return a DataFrame
     import pandas as pd
@@ -285,7 +286,8 @@ def implied_correlation(
     half-width, SE = (high − low)/(2·t₀.₉₇₅,df)). The analysis is the change-score
     t-test (:func:`difference_in_change`) or ANCOVA (:func:`ancova_from_summary`). The
     r range is scanned for sign changes and each root refined with Brent's method
-    (scipy.optimize.brentq); the change-score test is monotone in r, ANCOVA need not be.
+    (:func:`reanalysis.stats.roots.brentq`); the change-score test is monotone in r, ANCOVA
+    need not be.
     The scan evaluates all 2001 points in one vectorized call of the formulas that
     :func:`difference_in_change` and :func:`ancova_from_summary` use; brentq evaluates
     the same formulas at single points. ``reported_p`` must be at least 2.2e-308.
@@ -303,8 +305,6 @@ def implied_correlation(
     >>> round(implied.correlation, 2), implied.status
     (0.47, 'no_range')
     """
-    from scipy import optimize
-
     given = [x is not None for x in (reported_p, reported_t, reported_ci)]
     if sum(given) != 1:
         raise ReanalysisError("give exactly one of reported_p, reported_t and reported_ci")
@@ -373,7 +373,7 @@ def implied_correlation(
         if values[i] == 0:
             roots.append(float(grid[i]))
         elif values[i + 1] != 0:
-            roots.append(optimize.brentq(excess, grid[i], grid[i + 1], xtol=1e-14))
+            roots.append(brentq(excess, grid[i], grid[i + 1], xtol=1e-14))
     attained = values + goal
     if target == "p":
         attained = np.exp(attained)
@@ -499,10 +499,9 @@ def _nearest_p(p_of_r, found: CorrelationInterval, target: float) -> float:
     """The r in the admitted segments whose P is nearest ``target`` on the log scale.
 
     Each segment is scanned at 201 points and the best cell refined by bounded Brent
-    minimisation of |log p(r) − log target| (xatol 1e-12).
+    minimisation of |log p(r) − log target| (xatol 1e-12;
+    :func:`reanalysis.stats.roots.minimize_bounded`).
     """
-    from scipy import optimize
-
     goal = math.log(target)
 
     def gap(r: np.ndarray) -> np.ndarray:
@@ -514,13 +513,10 @@ def _nearest_p(p_of_r, found: CorrelationInterval, target: float) -> float:
         grid = np.linspace(segment.low, segment.high, 201)
         i = int(np.argmin(gap(grid)))
         low, high = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
-        refined = optimize.minimize_scalar(
-            lambda r: float(gap(r)[0]),
-            bounds=(low, high),
-            method="bounded",
-            options={"xatol": 1e-12},
+        refined_r, refined_gap = minimize_bounded(
+            lambda r: float(gap(r)[0]), low, high, xatol=1e-12
         )
-        for distance, r in ((float(gap(grid[i])[0]), float(grid[i])), (refined.fun, refined.x)):
+        for distance, r in ((float(gap(grid[i])[0]), float(grid[i])), (refined_gap, refined_r)):
             best = min(best, (float(distance), float(r)))
     return best[1]
 

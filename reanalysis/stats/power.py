@@ -53,6 +53,7 @@ from reanalysis.errors import ReanalysisError
 from reanalysis.stats.effects import PrePost, change_score_sd
 from reanalysis.stats.noncentral import one_sided_power, two_sided_power
 from reanalysis.stats.protocol import ResultMixin, check_alternative
+from reanalysis.stats.roots import brentq
 
 Analysis = Literal["change", "final", "ancova"]
 ANALYSES: tuple[str, ...] = ("change", "final", "ancova")
@@ -368,15 +369,13 @@ def two_sample_power(
 
 
 def _increasing_root(function, low: float, start: float, limit: float, what: str) -> float:
-    """Root of an increasing function above ``low``: expand the bracket, then brentq."""
-    from scipy import optimize
-
+    """Root of an increasing function above ``low``: expand the bracket, then Brent's method."""
     high = start
     while function(high) < 0:
         if high >= limit:
             raise ReanalysisError(f"{what}: the solver did not converge below {limit:g}")
         low, high = high, min(2 * high, limit)
-    return optimize.brentq(function, low, high, xtol=1e-12, rtol=4 * np.finfo(float).eps)
+    return brentq(function, low, high, xtol=1e-12, rtol=4 * np.finfo(float).eps)
 
 
 def _directed(effect_size: float, alternative: str) -> tuple[float, str]:

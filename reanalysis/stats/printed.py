@@ -37,6 +37,7 @@ from numpy.typing import ArrayLike
 from scipy import special
 
 from reanalysis.errors import ReanalysisError
+from reanalysis.stats.roots import brentq
 
 Scenario = Literal["S1", "S2", "S3"]
 MEAN_METHODS: tuple[str, ...] = ("luo",)
@@ -497,15 +498,13 @@ def correlation_interval(
 
     ``p_of_r`` must accept an array of r and return an array of P values. A grid of
     ``grid_points`` values finds where p(r) enters and leaves the interval; each crossing
-    is then refined with ``scipy.optimize.brentq`` (xtol 1e-13), so segment ends are exact
-    to about 1e-13 in r. A segment that begins and ends inside one grid cell is found when
-    p(r) jumps across the whole interval within that cell (assumed monotone there); two
-    crossings of the same end inside one cell are not seen, so a p(r) that wiggles faster
-    than the grid needs more ``grid_points``. The open/closed ends of the P interval do not
-    matter for a continuous p(r).
+    is then refined with Brent's method (:func:`reanalysis.stats.roots.brentq`, xtol 1e-13),
+    so segment ends are exact to about 1e-13 in r. A segment that begins and ends inside one
+    grid cell is found when p(r) jumps across the whole interval within that cell (assumed
+    monotone there); two crossings of the same end inside one cell are not seen, so a p(r)
+    that wiggles faster than the grid needs more ``grid_points``. The open/closed ends of the
+    P interval do not matter for a continuous p(r).
     """
-    from scipy import optimize
-
     if isinstance(p_interval, PrintedP):
         p_interval = p_interval.interval
     p_lo, p_hi = (float(v) for v in p_interval)
@@ -531,7 +530,7 @@ def correlation_interval(
 
     def crossing(a: float, b: float, target: float) -> float:
         gap = lambda x: float(np.asarray(p_of_r(np.array([x])), dtype=float)[0]) - target  # noqa: E731
-        return optimize.brentq(gap, a, b, xtol=1e-13)
+        return brentq(gap, a, b, xtol=1e-13)
 
     def level(s: int) -> float:
         return p_lo if s < 0 else p_hi

@@ -32,6 +32,7 @@ from scipy import special
 
 from reanalysis.errors import ReanalysisError
 from reanalysis.stats.protocol import ConfidenceInterval, ResultMixin, plain
+from reanalysis.stats.roots import brentq
 
 if TYPE_CHECKING:  # pandas and statsmodels are imported by the functions that use them
     import pandas as pd
@@ -278,7 +279,6 @@ def _tau2_reml_scoring(y: np.ndarray, v: np.ndarray, start: float) -> float:
     higher likelihood, so once the score changes sign between two iterates they bracket
     a maximum, and Brent's method finishes the job on the score to machine precision.
     """
-    from scipy import optimize
 
     def score_and_information(tau2: float) -> tuple[float, float]:
         w = 1 / (v + tau2)
@@ -300,10 +300,8 @@ def _tau2_reml_scoring(y: np.ndarray, v: np.ndarray, start: float) -> float:
         new_score, information = score_and_information(updated)
         if new_score * score < 0:
             low, high = sorted((tau2, updated))
-            return float(
-                optimize.brentq(
-                    lambda t: score_and_information(t)[0], low, high, xtol=np.finfo(float).tiny
-                )
+            return brentq(
+                lambda t: score_and_information(t)[0], low, high, xtol=np.finfo(float).tiny
             )
         tau2, score = updated, new_score
     raise ReanalysisError(f"REML estimate of tau2 did not converge in {_MAXITER} iterations")
@@ -320,8 +318,6 @@ def _tau2_pm(y: np.ndarray, v: np.ndarray) -> float:
     when round-off leaves the estimating equation a hair below zero (seen on DerSimonian
     & Kacker's CLASP data), and at its default tolerance it stops about 1e-6 short.
     """
-    from scipy import optimize
-
     k = len(y)
 
     def excess(tau2: float) -> float:
@@ -332,7 +328,7 @@ def _tau2_pm(y: np.ndarray, v: np.ndarray) -> float:
     if excess(0.0) <= 0:
         return 0.0
     upper = float(((y - y.mean()) ** 2).sum()) / (k - 1)
-    return float(optimize.brentq(excess, 0.0, upper, xtol=np.finfo(float).tiny))
+    return brentq(excess, 0.0, upper, xtol=np.finfo(float).tiny)
 
 
 def random_effects(
