@@ -10,9 +10,8 @@ how many participants a new trial needs. Observed ("post hoc") power is refused
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-
-import pandas as pd
+from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING, Any
 
 from reanalysis.analysis.arms import prepost_at
 from reanalysis.data.trials import Trial
@@ -29,6 +28,9 @@ from reanalysis.stats.power import (
     pooled_analysis_sd,
     sample_size_per_group,
 )
+
+if TYPE_CHECKING:  # pandas is imported only by summary_frame, which returns a DataFrame
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,13 @@ class DesignPoint:
     power: float
 
 
+# DesignPoint's float columns: a DataFrame column of them holds floats even where an
+# int was given (a MID of 1 in analysis.toml), and the records match it.
+_FLOAT_FIELDS = frozenset(
+    f.name for f in fields(DesignPoint) if f.type in ("float", "float | None")
+)
+
+
 @dataclass(frozen=True)
 class TrialPowerAnalysis:
     """A trial's design power, minimum detectable effect and next-trial sample size.
@@ -74,10 +83,22 @@ class TrialPowerAnalysis:
     minimum_detectable: tuple[DesignPoint, ...]
     sample_size: tuple[DesignPoint, ...]
 
+    def records(self) -> list[dict[str, Any]]:
+        """All design points as dicts, in the order power, MDE, sample size.
+
+        The rows of :meth:`summary_frame` without pandas: float fields are Python floats,
+        ``n_per_group_ceil`` and ``difference_pct`` are None where they do not apply.
+        """
+        rows = [asdict(p) for p in (*self.power, *self.minimum_detectable, *self.sample_size)]
+        for row in rows:
+            row.update({k: float(row[k]) for k in _FLOAT_FIELDS if row[k] is not None})
+        return rows
+
     def summary_frame(self) -> pd.DataFrame:
         """All design points, one row each, in the order power, MDE, sample size."""
-        rows = [asdict(p) for p in (*self.power, *self.minimum_detectable, *self.sample_size)]
-        frame = pd.DataFrame(rows, columns=[f for f in DesignPoint.__dataclass_fields__])
+        import pandas as pd
+
+        frame = pd.DataFrame(self.records(), columns=[f.name for f in fields(DesignPoint)])
         frame["n_per_group_ceil"] = frame["n_per_group_ceil"].astype("Int64")
         return frame
 

@@ -170,10 +170,21 @@ def correlation_grid(
 
     Columns: r, md_change, md_change_se, md_change_ci_low/high, p_change, ancova,
     ancova_se, ancova_ci_low/high, p_ancova, dppc2, dppc2_var, smcr_diff, smcr_diff_var,
-    smcc_diff, smcc_diff_var (summary_frame style, for notebooks and the report).
+    smcc_diff, smcc_diff_var (summary_frame style, for notebooks); the rows of
+    :func:`correlation_grid_records`.
     """
     import pandas as pd
 
+    return pd.DataFrame(correlation_grid_records(treatment, control, correlations, welch))
+
+
+def correlation_grid_records(
+    treatment: PrePost,
+    control: PrePost,
+    correlations: Sequence[float] = DEFAULT_CORRELATION_GRID,
+    welch: bool = False,
+) -> list[dict[str, float]]:
+    """:func:`correlation_grid` as one dict of Python floats per r, without pandas."""
     if len(correlations) == 0:
         raise ReanalysisError("correlations must hold at least one value")
     rows = []
@@ -186,28 +197,27 @@ def correlation_grid(
             smcc_difference(treatment, control, r),
         )
         ci_change, ci_ancova = change.confidence_interval(), ancova.confidence_interval()
-        rows.append(
-            {
-                "r": float(r),
-                "md_change": change.estimate,
-                "md_change_se": change.standard_error,
-                "md_change_ci_low": ci_change.low,
-                "md_change_ci_high": ci_change.high,
-                "p_change": change.pvalue,
-                "ancova": ancova.estimate,
-                "ancova_se": ancova.standard_error,
-                "ancova_ci_low": ci_ancova.low,
-                "ancova_ci_high": ci_ancova.high,
-                "p_ancova": ancova.pvalue,
-                "dppc2": d.estimate,
-                "dppc2_var": d.variance,
-                "smcr_diff": dr.estimate,
-                "smcr_diff_var": dr.variance,
-                "smcc_diff": dc.estimate,
-                "smcc_diff_var": dc.variance,
-            }
-        )
-    return pd.DataFrame(rows)
+        row = {
+            "r": r,
+            "md_change": change.estimate,
+            "md_change_se": change.standard_error,
+            "md_change_ci_low": ci_change.low,
+            "md_change_ci_high": ci_change.high,
+            "p_change": change.pvalue,
+            "ancova": ancova.estimate,
+            "ancova_se": ancova.standard_error,
+            "ancova_ci_low": ci_ancova.low,
+            "ancova_ci_high": ci_ancova.high,
+            "p_ancova": ancova.pvalue,
+            "dppc2": d.estimate,
+            "dppc2_var": d.variance,
+            "smcr_diff": dr.estimate,
+            "smcr_diff_var": dr.variance,
+            "smcc_diff": dc.estimate,
+            "smcc_diff_var": dc.variance,
+        }
+        rows.append({key: float(value) for key, value in row.items()})
+    return rows
 
 
 def _check_analysis(analysis: str) -> None:
@@ -539,10 +549,39 @@ def split_sensitivity(
     randomization with dropout), both arms keep their means and SDs and take n_T and
     total_n − n_T. Columns: n_treatment, n_control, estimate, standard_error, p_value
     (at ``r``), and implied_r when ``reported_p`` is given (the unique or plausible root,
-    absent when no r reproduces it).
+    None when no r reproduces it); the rows of :func:`split_sensitivity_records`.
     """
     import pandas as pd
 
+    rows = split_sensitivity_records(
+        total_n,
+        treatment,
+        control,
+        r,
+        treatment_n=treatment_n,
+        reported_p=reported_p,
+        analysis=analysis,
+        welch=welch,
+    )
+    frame = pd.DataFrame(rows)
+    if "implied_r" in frame:
+        # keep "no r reproduces it" as None rather than letting pandas turn it into NaN
+        frame["implied_r"] = pd.Series([row["implied_r"] for row in rows], dtype=object)
+    return frame
+
+
+def split_sensitivity_records(
+    total_n: int,
+    treatment: PrePost,
+    control: PrePost,
+    r: float,
+    *,
+    treatment_n: Sequence[int] | None = None,
+    reported_p: float | None = None,
+    analysis: Analysis = "change",
+    welch: bool = False,
+) -> list[dict[str, float | int | None]]:
+    """:func:`split_sensitivity` as one dict per split, without pandas."""
     if isinstance(total_n, bool) or int(total_n) != total_n or total_n < 4:
         raise ReanalysisError(f"total_n must be a whole number >= 4, got {total_n!r}")
     if treatment_n is None:
@@ -559,9 +598,9 @@ def split_sensitivity(
         row = {
             "n_treatment": n_t,
             "n_control": n_c,
-            "estimate": result.estimate,
-            "standard_error": result.standard_error,
-            "p_value": result.pvalue,
+            "estimate": float(result.estimate),
+            "standard_error": float(result.standard_error),
+            "p_value": float(result.pvalue),
         }
         if reported_p is not None:
             implied = implied_correlation(
@@ -569,8 +608,4 @@ def split_sensitivity(
             )
             row["implied_r"] = implied.correlation if implied.roots else None
         rows.append(row)
-    frame = pd.DataFrame(rows)
-    if "implied_r" in frame:
-        # keep "no r reproduces it" as None rather than letting pandas turn it into NaN
-        frame["implied_r"] = pd.Series([row["implied_r"] for row in rows], dtype=object)
-    return frame
+    return rows

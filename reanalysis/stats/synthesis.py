@@ -7,8 +7,9 @@ them to these functions is :mod:`reanalysis.analysis.synthesis`.
 
 Choices recorded here:
 
-* statsmodels' ``combine_effects`` supplies Cochran's Q and the DerSimonian–Laird moment
-  estimate. It does not truncate the DL estimate of τ² at zero, its Paule–Mandel
+* Cochran's Q and the DerSimonian–Laird moment estimate are computed as statsmodels'
+  ``combine_effects`` computes them (without importing statsmodels, which imports pandas),
+  and the DL τ² is truncated at zero, which statsmodels does not do. Its Paule–Mandel
   iteration is unreliable at full precision (see :func:`_tau2_pm`), and it has no REML,
   no prediction interval and no truncated I², so those are computed here; every
   random-effects quantity is recomputed from the truncated τ².
@@ -34,7 +35,7 @@ from reanalysis.errors import ReanalysisError
 from reanalysis.stats.protocol import ConfidenceInterval, ResultMixin, plain
 from reanalysis.stats.roots import brentq
 
-if TYPE_CHECKING:  # pandas and statsmodels are imported by the functions that use them
+if TYPE_CHECKING:  # pandas is imported only by summary_frame, which returns a DataFrame
     import pandas as pd
 
 METHODS = ("dl", "pm", "reml", "fe")
@@ -174,18 +175,19 @@ class PooledEstimate(ResultMixin):
         estimate, standard error, Wald CI and weight of each study), which
         :func:`reanalysis.report.figures.pooled_forest` draws from. ``se`` repeats
         ``standard_error`` under the name the report reads."""
-        frame = self.summary_frame(confidence_level).iloc[:-1]
         studies = [
             {
                 "label": label,
-                "estimate": row.estimate,
-                "standard_error": row.se,
-                "se": row.se,
-                "ci_low": row.ci_low,
-                "ci_high": row.ci_high,
-                "weight_percent": row.weight_percent,
+                "estimate": estimate,
+                "standard_error": se,
+                "se": se,
+                "ci_low": low,
+                "ci_high": high,
+                "weight_percent": weight,
             }
-            for label, row in zip(self.labels, frame.itertuples(), strict=True)
+            for label, estimate, se, low, high, weight in zip(
+                self.labels, *self._study_columns(confidence_level), strict=True
+            )
         ]
         ci = self.confidence_interval(confidence_level)
         hksj = self.hksj_interval(confidence_level)
@@ -225,21 +227,26 @@ class PooledEstimate(ResultMixin):
         """
         import pandas as pd
 
-        z = _normal_quantile(confidence_level)
-        se = np.sqrt(np.asarray(self.variances))
-        y = np.asarray(self.estimates)
+        y, se, low, high, weight = self._study_columns(confidence_level)
         pooled_low, pooled_high = self.confidence_interval(confidence_level)
         frame = pd.DataFrame(
             {
                 "estimate": [*y, self.estimate],
                 "se": [*se, self.standard_error],
-                "ci_low": [*(y - z * se), pooled_low],
-                "ci_high": [*(y + z * se), pooled_high],
-                "weight_percent": [*(100 * np.asarray(self.weights)), 100.0],
+                "ci_low": [*low, pooled_low],
+                "ci_high": [*high, pooled_high],
+                "weight_percent": [*weight, 100.0],
             },
             index=pd.Index([*self.labels, f"RE model ({self.method.upper()})"], name="study"),
         )
         return frame
+
+    def _study_columns(self, confidence_level: float) -> tuple[np.ndarray, ...]:
+        """Each study's estimate, SE, Wald CI ends and weight in percent, as arrays."""
+        z = _normal_quantile(confidence_level)
+        se = np.sqrt(np.asarray(self.variances))
+        y = np.asarray(self.estimates)
+        return y, se, y - z * se, y + z * se, 100 * np.asarray(self.weights)
 
 
 def _as_vector(values: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
@@ -249,6 +256,22 @@ def _as_vector(values: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise ReanalysisError(f"{name} must be finite numbers")
     return array
+
+
+def _q_and_dl(y: np.ndarray, v: np.ndarray) -> tuple[float, float]:
+    """Cochran's Q and the DerSimonian–Laird τ², truncated at 0.
+
+    With wᵢ = 1/vᵢ: Q = Σwᵢ(yᵢ − ȳ)² = Σwᵢyᵢ² − (Σwᵢyᵢ)²/Σwᵢ (Cochran 1954, Biometrics
+    10:101) and τ² = max(0, (Q − (k − 1)) / (Σwᵢ − Σwᵢ²/Σwᵢ)) (DerSimonian & Laird 1986,
+    Control Clin Trials 7:177), in the order of operations of statsmodels'
+    ``combine_effects``, so the numbers are the same to the last bit.
+    """
+    w = 1 / v
+    w_total = w.sum()
+    q = (w * y**2).sum() - (w * y).sum() ** 2 / w_total  # Cochran's Q, expanded
+    c = w_total - (w**2).sum() / w_total  # DerSimonian & Laird 1986, the moment denominator
+    # A negative moment estimate of τ² is not a variance.
+    return float(q), max(0.0, float((q - (y.size - 1)) / c))
 
 
 def _restricted_loglik(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
@@ -371,8 +394,6 @@ def random_effects(
     (-0.324, 0.154, 0.2323)
     >>> lo, hi = pooled.confidence_interval()
     """
-    from statsmodels.stats.meta_analysis import combine_effects
-
     y = _as_vector(estimates, "estimates")
     v = _as_vector(variances, "variances")
     if y.shape != v.shape:
@@ -397,13 +418,7 @@ def random_effects(
     if len(labels) != k:
         raise ReanalysisError(f"labels must name each of the {k} studies, got {len(labels)}")
 
-    # statsmodels goes on to weight by 1/(v + τ²) with the untruncated τ², which can divide
-    # by zero; only Q and the DL moment estimate are taken from it, so silence that.
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        fixed = combine_effects(y, v, method_re="dl")
-    q = float(fixed.q)
-    # statsmodels leaves the DL moment estimate untruncated; a negative τ² is not a variance.
-    dl = max(0.0, float(fixed.tau2))
+    q, dl = _q_and_dl(y, v)
     if method == "fe":
         tau2 = 0.0
     elif method == "dl":

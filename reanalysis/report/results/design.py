@@ -102,11 +102,6 @@ def _power(dataset: Dataset, h: dict[str, Any]) -> dict[str, Any]:
             curves.append(curve)
     sd_at_r = pooled_analysis_sd("change", treatment, control, h["r"])
     at_trial = two_sample_power(differences[0] / sd_at_r, treatment.n, control.n).power
-    frame = analysis.summary_frame()
-    frame["n_per_group_ceil"] = frame["n_per_group_ceil"].astype(object)
-    frame.loc[frame["n_per_group_ceil"].isna(), "n_per_group_ceil"] = None
-    frame["difference_pct"] = frame["difference_pct"].astype(object)
-    frame.loc[frame["difference_pct"].isna(), "difference_pct"] = None
     return {
         "id": h["id"],
         "trial": h["trial"],
@@ -130,7 +125,7 @@ def _power(dataset: Dataset, h: dict[str, Any]) -> dict[str, Any]:
         "design_difference_labels": labels,
         "design_difference_source": source,
         "power_at_trial_n": at_trial,
-        "design_points": frame.to_dict(orient="records"),
+        "design_points": analysis.records(),
         "curves": curves,
         "file": h["file"],
         "rows": h["rows"],

@@ -186,11 +186,13 @@ def _trial_reporting(dataset: Dataset, reported: ReportedResult) -> Trial | None
 
 
 def _grid(first, second, plausible) -> list[dict[str, Any]]:
-    grid = correlation.correlation_grid(first, second, correlation_curve_grid(plausible))
-    grid["dppc2_ci_low"] = grid["dppc2"] - Z_975 * np.sqrt(grid["dppc2_var"])
-    grid["dppc2_ci_high"] = grid["dppc2"] + Z_975 * np.sqrt(grid["dppc2_var"])
-    grid["in_table"] = [in_sensitivity_table(r) for r in grid["r"]]
-    return grid.to_dict(orient="records")
+    rows = correlation.correlation_grid_records(first, second, correlation_curve_grid(plausible))
+    for row in rows:
+        half_width = Z_975 * float(np.sqrt(row["dppc2_var"]))
+        row["dppc2_ci_low"] = row["dppc2"] - half_width
+        row["dppc2_ci_high"] = row["dppc2"] + half_width
+        row["in_table"] = in_sensitivity_table(row["r"])
+    return rows
 
 
 def _plausible_record(plausible: correlation.PlausibleCorrelation | None) -> dict | None:
@@ -287,14 +289,10 @@ def _reanalysis(dataset: Dataset, trial: Trial, reported: ReportedResult) -> dic
     if record["n_assumed"]:
         total = first.n + second.n
         r_split = correlation_for(dataset.settings, reported.outcome)[0]
-        split = correlation.split_sensitivity(
+        split = correlation.split_sensitivity_records(
             total, first, second, r_split, reported_p=reported.value
         )
-        record["split_sensitivity"] = {
-            "total_n": total,
-            "r": r_split,
-            "rows": split.to_dict(orient="records"),
-        }
+        record["split_sensitivity"] = {"total_n": total, "r": r_split, "rows": split}
     rows = comparison_rows(trial, chosen, reported.outcome, reported.arms, week)
     record["decimals"] = printed_mean_decimals(rows)
     return record | provenance(rows, trial, dataset.path)
