@@ -209,6 +209,30 @@ def test_dl_truncates_the_negative_tau2_statsmodels_returns():
     assert random_effects(y, v, method="dl").tau2 == 0.0
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(-5, 5, allow_nan=False),
+            st.floats(1e-3, 2, allow_nan=False),
+        ),
+        min_size=2,
+        max_size=12,
+    )
+)
+def test_q_and_dl_tau2_equal_statsmodels_combine_effects(studies):
+    # The package computes Cochran's Q and the DerSimonian-Laird tau2 itself (importing
+    # statsmodels would cost the report 0.4 s): statsmodels' combine_effects is the check.
+    y, v = (np.array(column) for column in zip(*studies, strict=True))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reference = combine_effects(y, v, method_re="dl")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FewStudiesWarning)
+        pooled = random_effects(y, v, method="dl")
+    assert pooled.q == pytest.approx(reference.q, rel=1e-12, abs=1e-12)
+    assert pooled.tau2 == pytest.approx(max(0.0, reference.tau2), rel=1e-12, abs=1e-15)
+
+
 # --- second computations ----------------------------------------------------------------
 
 
