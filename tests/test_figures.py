@@ -120,3 +120,43 @@ def test_an_unused_server_ends_with_the_build(tmp_path: Path) -> None:
     drawing.start_server()
     drawing.stop_server()
     assert not multiprocessing.active_children()
+
+
+def _session_processes(session: int) -> list[str]:
+    listed = subprocess.run(["ps", "-eo", "pid=,sid=,stat="], capture_output=True, text=True)
+    return [
+        line.split()[0]
+        for line in listed.stdout.splitlines()
+        if line.split()[1] == str(session) and not line.split()[2].startswith("Z")
+    ]
+
+
+@parallel
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("when", ["[1/4]", "[2/4]"], ids=["waiting", "drawing"])
+def test_the_figure_server_and_its_workers_end_when_the_report_is_killed(
+    tmp_path: Path, how: str, when: str
+) -> None:
+    import signal
+    import time
+
+    build = subprocess.Popen(
+        [sys.executable, "-m", "reanalysis", "report", "--data", str(DATA), "--out", "out"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    for line in build.stdout:
+        # [1/4]: the server waits for the results; [2/4]: it and its workers draw.
+        if line.startswith(when):
+            break
+    os.kill(build.pid, getattr(signal, how))
+    build.wait(timeout=60)
+    # Not a timing assertion: a generous bound for processes that would otherwise linger.
+    deadline = time.monotonic() + 60
+    while _session_processes(build.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _session_processes(build.pid) == []
+    assert not (tmp_path / "out").exists()

@@ -17,7 +17,7 @@ import atexit
 import multiprocessing
 import os
 import signal
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from typing import Any
 
 from reanalysis.report.figures.tasks import DrawnFigure, FigureTask, panels_of, plan
@@ -85,16 +85,41 @@ def _serve(connection: Any, parents_end: Any) -> None:
         return
     _STATE.update(results=results, png=png)
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            reply: tuple[str, Any] = ("drawn", list(pool.map(_draw, tasks)))
+        drawn = _draw_in_pool(tasks, workers, connection)
     except Exception as error:  # sent back to be raised in the main process
-        reply = ("failed", error)
+        reply: tuple[str, Any] = ("failed", error)
+    else:
+        if drawn is None:  # the main process has ended
+            return
+        reply = ("drawn", drawn)
     try:
         connection.send(reply)
     except BrokenPipeError:  # the main process has ended
         return
     except Exception:  # an error that cannot be pickled: sent as text
         connection.send(("failed", RuntimeError(f"drawing the figures failed: {reply[1]!r}")))
+
+
+def _draw_in_pool(
+    tasks: list[FigureTask], workers: int, connection: Any
+) -> list[DrawnFigure] | None:
+    """The figures, drawn by a pool forked from the server; None if the main process ends
+    meanwhile (interrupted or killed): then the figures not yet begun are cancelled, so
+    the server and its workers end within one figure's time."""
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_draw, task) for task in tasks]
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.1, return_when=FIRST_EXCEPTION)
+            failed = [f.exception() for f in done if f.exception() is not None]
+            # The main process sends nothing more: readable means its end has closed.
+            if failed or connection.poll():
+                for future in pending:
+                    future.cancel()
+                if failed:
+                    raise failed[0]
+                return None
+        return [future.result() for future in futures]
 
 
 def _draw(task: FigureTask) -> DrawnFigure:
