@@ -8,9 +8,12 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reanalysis.analysis import bayes, claims, consistency, power, trial_effects
 from reanalysis.data.trials import load_trial
+from reanalysis.report import tables
 from reanalysis.report.results import build_results, normalize
 from reanalysis.stats import correlation, effects
 from tests.shipped import shipped_settings
@@ -136,8 +139,9 @@ def test_power_equals_trial_power_analysis(results: dict) -> None:
             ),
         )
         frame = analysis.summary_frame()
-        assert len(frame) == len(x["design_points"])
-        for stored, fresh in zip(x["design_points"], frame.to_dict(orient="records"), strict=True):
+        points = tables.rows(x["design_points"])
+        assert len(frame) == len(points)
+        for stored, fresh in zip(points, frame.to_dict(orient="records"), strict=True):
             for key in ("power", "difference", "effect_size", "correlation"):
                 _same(stored[key], fresh[key])
 
@@ -200,6 +204,90 @@ def _numbers(value, path=""):
         yield path, value
 
 
+# The tables results.json stores column-wise: (section, key of the table in each record).
+COLUMN_TABLES = (
+    ("power", "design_points"),
+    ("reported_reanalyses", "grid"),
+    ("sensitivity", "grid"),
+    ("bayes", "by_r"),
+)
+
+
+def as_rows(results: dict) -> dict:
+    """A copy of ``results`` in the layout before issue 16: its column-wise tables as lists
+    of rows, and the n per arm in every power curve."""
+    out = dict(results)
+    for section, key in COLUMN_TABLES:
+        out[section] = [x | {key: tables.rows(x[key])} for x in results[section]]
+    n_per_arm = out.pop("power_n_per_arm")
+    out["power"] = [
+        x | {"curves": [c | {"n_per_arm": n_per_arm} for c in x["curves"]]} for x in out["power"]
+    ]
+    return out
+
+
+def test_large_tables_are_stored_column_wise(results: dict) -> None:
+    """Each table is one list per column, all as long as the table has rows (issue 16)."""
+    found = {"shipped": results, "other_field": build_results(FIXTURES / "other_field")}
+    seen = set()
+    for folder in found.values():
+        for section, key in COLUMN_TABLES:
+            for x in folder[section]:
+                table = x[key]
+                assert isinstance(table, dict) and table, (section, key)
+                assert all(isinstance(column, list) for column in table.values())
+                lengths = {len(column) for column in table.values()}
+                assert len(lengths) == 1 and lengths.pop() > 1, (section, key, x["id"])
+                seen.add(section)
+        # Every curve gives power at each n per arm of the one list, 5 to 400 (the figure's
+        # x axis), instead of repeating that list.
+        assert folder["power_n_per_arm"] == list(range(5, 401))
+        for x in folder["power"]:
+            for curve in x["curves"]:
+                assert "n_per_arm" not in curve
+                assert len(curve["power"]) == len(folder["power_n_per_arm"])
+    assert seen == {section for section, _ in COLUMN_TABLES}
+    # One Bayesian row per r of the default grid and prior.
+    bayes_rows = tables.rows(results["bayes"][0]["by_r"])
+    assert len(bayes_rows) == len(correlation.DEFAULT_CORRELATION_GRID) * 3
+    assert {row["prior"] for row in bayes_rows} == {"skeptical", "neutral", "enthusiastic"}
+
+
+def test_columns_keep_order_and_fill_a_missing_key_with_none() -> None:
+    records = [{"r": 0.5, "prior": "neutral"}, {"r": 0.9, "p": 0.01}]
+    table = tables.columns(records)
+    assert table == {"r": [0.5, 0.9], "prior": ["neutral", None], "p": [None, 0.01]}
+    assert list(table) == ["r", "prior", "p"]
+    assert tables.rows(table) == [
+        {"r": 0.5, "prior": "neutral", "p": None},
+        {"r": 0.9, "prior": None, "p": 0.01},
+    ]
+    assert tables.columns([]) == {} and tables.rows({}) == []
+    with pytest.raises(ValueError):
+        tables.rows({"r": [0.5, 0.9], "p": [0.01]})
+
+
+_VALUES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=4)
+    | st.lists(st.floats(allow_nan=False), max_size=2)
+)
+# Tables of records sharing their keys, as the results' tables do.
+_RECORDS = st.lists(st.text(max_size=6), min_size=1, max_size=6, unique=True).flatmap(
+    lambda keys: st.lists(st.fixed_dictionaries({k: _VALUES for k in keys}), max_size=12)
+)
+
+
+@given(_RECORDS)
+def test_rows_undo_columns(records: list[dict]) -> None:
+    table = tables.columns(records)
+    assert all(len(column) == len(records) for column in table.values())
+    assert tables.rows(table) == records
+
+
 def test_redesign_kept_every_number_of_the_shipped_report(results: dict) -> None:
     """The results.json committed before the layered redesign (issue 10), every number.
 
@@ -207,13 +295,18 @@ def test_redesign_kept_every_number_of_the_shipped_report(results: dict) -> None
     knowledge into data/, and must not have changed one number. Renamed: the synthesis
     section ``hormone_response`` is now ``treatment_response``; the study fields
     ``threshold_estradiol_pg_ml`` and ``threshold_testosterone_ng_dl`` are now the general
-    ``thresholds`` list. Deliberate later changes to a number must update the fixture with
-    the reason in the commit.
+    ``thresholds`` list. Layout (issue 16): ``power[i].design_points``, the ``grid`` of
+    ``reported_reanalyses`` and ``sensitivity`` and ``bayes[i].by_r`` are stored
+    column-wise, and every power curve's ``n_per_arm`` once as ``power_n_per_arm``; they
+    are turned back into rows (:func:`reanalysis.report.tables.rows`) before comparing.
+    Deliberate later changes to a number must update the fixture with the reason in the
+    commit.
     """
     before = json.loads(
         gzip.decompress((FIXTURES / "results_before_redesign.json.gz").read_bytes())
     )
     before.pop("manifest")
+    results = as_rows(results)
     before["synthesis"]["treatment_response"] = before["synthesis"].pop("hormone_response")
     moved = before["studies"]["finkelstein2016"]["fields"]
     threshold = results["studies"]["finkelstein2016"]["fields"]["thresholds"][0]

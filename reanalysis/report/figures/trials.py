@@ -187,12 +187,12 @@ def forest_between_arms(results: dict[str, Any], outcome: str, png: bool = False
 def correlation_sensitivity(results: dict[str, Any], index: int, png: bool = False) -> DrawnFigure:
     """p and d_ppc2 against r for a reported between-arm p, the implied r marked."""
     x = results["reported_reanalyses"][index]
-    grid = x["grid"]
-    rs = [g["r"] for g in grid]
+    grid = x["grid"]  # column-wise: one list per result, over r
+    rs = grid["r"]
     fig, (left, right) = figure(1, 2, figsize=(8, 4.2))
     blue, orange, green = colours(3)
-    left.plot(rs, [g["p_change"] for g in grid], color=blue, label="change-score t-test")
-    left.plot(rs, [g["p_ancova"] for g in grid], color=orange, label="ANCOVA")
+    left.plot(rs, grid["p_change"], color=blue, label="change-score t-test")
+    left.plot(rs, grid["p_ancova"], color=orange, label="ANCOVA")
     left.axhline(
         x["reported_p"], color="0.3", linestyle="--", label=f"reported P = {x['reported_p']:g}"
     )
@@ -204,11 +204,11 @@ def correlation_sensitivity(results: dict[str, Any], index: int, png: bool = Fal
     left.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     left.set_xlabel("pre–post correlation r")
     left.set_ylabel("two-sided p")
-    right.plot(rs, [g["dppc2"] for g in grid], color=blue, label="d_ppc2 (does not depend on r)")
+    right.plot(rs, grid["dppc2"], color=blue, label="d_ppc2 (does not depend on r)")
     right.fill_between(
         rs,
-        [g["dppc2_ci_low"] for g in grid],
-        [g["dppc2_ci_high"] for g in grid],
+        grid["dppc2_ci_low"],
+        grid["dppc2_ci_high"],
         color=blue,
         alpha=0.2,
         label="95% CI (narrows as r rises)",
@@ -259,7 +259,7 @@ def power_curves(results: dict[str, Any], index: int, png: bool = False) -> Draw
     styles = {x["implied_r"]: "-", x["reference_r"]: "--"}
     for curve in x["curves"]:
         ax.plot(
-            curve["n_per_arm"],
+            results["power_n_per_arm"],
             curve["power"],
             color=palette[curve["difference_label"]],
             linestyle=styles.get(curve["r"], "-"),

@@ -4,7 +4,9 @@ This is the one place where the analysis modules meet all of the data; figures a
 report read only what :func:`build_results` returns (and ``results.json`` stores), never
 the data files or the API directly. Each record carries its provenance: the data file
 (relative to the folder's parent), the line numbers of the rows it was computed from,
-and the sources those rows cite.
+and the sources those rows cite. The large per-comparison tables (``design_points``,
+``grid``, the Bayesian ``by_r``) are stored column-wise (:mod:`reanalysis.report.tables`),
+and the n per arm of the power curves once, as ``power_n_per_arm``.
 
 Sections without their input are empty, not errors: no ``studies.toml`` means no
 reported results to set against the data; no ``claims.toml``, no audit.
@@ -29,7 +31,7 @@ from reanalysis.report.results.common import (
     settings_record,
     study_records,
 )
-from reanalysis.report.results.design import bayes_records, power_analyses
+from reanalysis.report.results.design import CURVE_N_PER_ARM, bayes_records, power_analyses
 from reanalysis.report.results.effects import (
     effect_records,
     headline_comparisons,
@@ -82,6 +84,8 @@ def _build(data_dir: Path, command: str, config: Path | None) -> dict[str, Any]:
             sensitivity_records(dataset, headlines, reanalyses), "r sensitivity", failed
         ),
         "power": _computed(power_analyses(dataset, headlines), "power", failed),
+        # The n per arm of every power curve, the same for all: stored once.
+        "power_n_per_arm": CURVE_N_PER_ARM,
         "bayes": _computed(bayes_records(dataset, headlines), "Bayesian reading", failed),
         "synthesis": synthesis_records(dataset, implied_correlations(reanalyses)),
         "thresholds": threshold_records(dataset),

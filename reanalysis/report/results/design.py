@@ -16,12 +16,14 @@ from reanalysis.analysis import bayes, power
 from reanalysis.analysis.arms import prepost_at
 from reanalysis.analysis.plausible import plausible_for
 from reanalysis.data.folder import Dataset
+from reanalysis.report import tables
 from reanalysis.report.results.common import NUMERIC_FAILURES, all_finite, failure_reason
 from reanalysis.stats import correlation
 from reanalysis.stats.bayes import PRIOR_NAMES
 from reanalysis.stats.power import pooled_analysis_sd, power_grid, two_sample_power
 
-CURVE_N_MIN, CURVE_N_MAX = 5, 400
+# The n per arm of every power curve, stored once in results.json (``power_n_per_arm``).
+CURVE_N_PER_ARM = tuple(range(5, 401))
 
 
 def _arms(dataset: Dataset, h: dict[str, Any]):
@@ -48,8 +50,10 @@ def power_analyses(dataset: Dataset, headlines: list[dict[str, Any]]) -> list[di
 
     Powers across r (the default grid); sample sizes target the observed difference in
     change at the comparison's r and at the outcome's ``reference_r`` if configured;
-    curves give power against n per arm for the figure, and ``power_at_trial_n`` is the
-    exact power at the trial's own n for the first design difference at the r used.
+    curves give power at each n per arm of :data:`CURVE_N_PER_ARM` for the figure, and
+    ``power_at_trial_n`` is the exact power at the trial's own n for the first design
+    difference at the r used. ``design_points`` is stored column-wise
+    (:mod:`reanalysis.report.tables`).
     """
     return guarded(headlines, lambda h: _power(dataset, h))
 
@@ -81,7 +85,7 @@ def _power(dataset: Dataset, h: dict[str, Any]) -> dict[str, Any]:
         differences=absolute,
         sample_size_correlations=sample_size_r,
     )
-    n_grid = np.arange(CURVE_N_MIN, CURVE_N_MAX + 1)
+    n_grid = np.array(CURVE_N_PER_ARM)
     curves = []
     differences = [p / 100 * abs(analysis.baseline_mean) for p in pct] + list(absolute)
     for r in sample_size_r:
@@ -94,7 +98,6 @@ def _power(dataset: Dataset, h: dict[str, Any]) -> dict[str, Any]:
                 "difference": difference,
                 "difference_label": label,
                 "analysis": "change",
-                "n_per_arm": n_grid.tolist(),
                 "power": power_grid(difference / pooled_sd, n_grid, n_grid).tolist(),
             }
             if percent is not None:
@@ -125,7 +128,7 @@ def _power(dataset: Dataset, h: dict[str, Any]) -> dict[str, Any]:
         "design_difference_labels": labels,
         "design_difference_source": source,
         "power_at_trial_n": at_trial,
-        "design_points": analysis.records(),
+        "design_points": tables.columns(analysis.records()),
         "curves": curves,
         "file": h["file"],
         "rows": h["rows"],
@@ -138,7 +141,8 @@ def bayes_records(dataset: Dataset, headlines: list[dict[str, Any]]) -> list[dic
 
     At the comparison's r (the implied r where a P was reported) and across r; with the
     probabilities of benefit and of harm beyond the minimal important difference T, and
-    the range of P(harm) under the neutral prior across the judged plausible r.
+    the range of P(harm) under the neutral prior across the judged plausible r. ``by_r``
+    is stored column-wise (:mod:`reanalysis.report.tables`).
     """
     return guarded(headlines, lambda h: _bayes(dataset, h))
 
@@ -191,7 +195,7 @@ def _bayes(dataset: Dataset, h: dict[str, Any]) -> dict[str, Any]:
         "benefit_label": labels["benefit_label"],
         "p_harm_range": [min(neutral), max(neutral)] if neutral else None,
         "at_implied_r": at_r,
-        "by_r": by_r,
+        "by_r": tables.columns(by_r),
         "file": h["file"],
         "rows": h["rows"],
         "sources": h["sources"],

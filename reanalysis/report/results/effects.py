@@ -20,6 +20,7 @@ from reanalysis.analysis.plausible import correlation_for, plausible_for
 from reanalysis.data.folder import Dataset
 from reanalysis.data.studies import ReportedResult
 from reanalysis.data.trials import Trial
+from reanalysis.report import tables
 from reanalysis.report.results.common import (
     NUMERIC_FAILURES,
     Z_975,
@@ -185,14 +186,15 @@ def _trial_reporting(dataset: Dataset, reported: ReportedResult) -> Trial | None
     return None
 
 
-def _grid(first, second, plausible) -> list[dict[str, Any]]:
+def _grid(first, second, plausible) -> dict[str, list[Any]]:
+    """Every r-dependent result at each r of the curve grid, stored column-wise."""
     rows = correlation.correlation_grid_records(first, second, correlation_curve_grid(plausible))
     for row in rows:
         half_width = Z_975 * float(np.sqrt(row["dppc2_var"]))
         row["dppc2_ci_low"] = row["dppc2"] - half_width
         row["dppc2_ci_high"] = row["dppc2"] + half_width
         row["in_table"] = in_sensitivity_table(row["r"])
-    return rows
+    return tables.columns(rows)
 
 
 def _plausible_record(plausible: correlation.PlausibleCorrelation | None) -> dict | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reanalysis.report import tables
 from reanalysis.report.render.blocks import (
     Block,
     across,
@@ -78,7 +79,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                 header=("r", "prior", f"P({benefit})", f"P({harm})"),
                 rows=tuple(
                     (f"{x['r']:g}", x["prior"], fmt_prob(x["p_benefit"]), fmt_prob(x["p_harm"]))
-                    for x in b["by_r"]
+                    for x in tables.rows(b["by_r"])
                     if x["r"] in POWER_TABLE_R
                 ),
                 caption=f"{b['study']}, {label}: posterior probabilities across r",

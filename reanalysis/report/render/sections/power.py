@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from reanalysis.report import tables
 from reanalysis.report.render.blocks import Block, across, fmt, fmt_mean, fmt_unit, folded
 
 # The pre–post correlations tabulated in the power and the Bayesian sections.
@@ -65,7 +66,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
 
 def _power(x: dict[str, Any], results: dict[str, Any], who: str) -> list[Block]:
     unit = fmt_unit(x["unit"])
-    value = partial(_design_value, x["design_points"])
+    value = partial(_design_value, tables.rows(x["design_points"]))
     label = results.get("outcomes", {}).get(x["outcome"], {}).get("label", x["outcome"])
     differences = list(zip(x["design_differences"], x["design_difference_labels"], strict=True))
     out = [Block("h3", f"{x['study']}: {label}, {' vs '.join(x['arms'])}")]

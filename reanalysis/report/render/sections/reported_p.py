@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reanalysis.report import tables
 from reanalysis.report.render.blocks import (
     Block,
     fmt,
@@ -116,7 +117,7 @@ def _reanalysis(x: dict[str, Any], results: dict[str, Any]) -> list[Block]:
             fmt_p(g["p_ancova"]),
             fmt(g["dppc2"]),
         )
-        for g in x["grid"]
+        for g in tables.rows(x["grid"])
         if g["in_table"]
     )
     out.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reanalysis.report import tables
 from reanalysis.report.render.blocks import Block, fmt, fmt_ci, fmt_p, fmt_unit, folded
 
 
@@ -66,7 +67,7 @@ def blocks(results: dict[str, Any]) -> list[Block]:
                         _estimate(g, "ancova"),
                         fmt_p(g["p_ancova"]),
                     )
-                    for g in x["grid"]
+                    for g in tables.rows(x["grid"])
                     if g["in_table"]
                 ),
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reanalysis.report import tables
 from reanalysis.report.figures import detailed
 from reanalysis.report.render.blocks import (
     Block,
@@ -211,7 +212,7 @@ def comparison_numbers(results: dict[str, Any]) -> list[str]:
             continue
         n80 = [
             p
-            for p in x["design_points"]
+            for p in tables.rows(x["design_points"])
             if p["solved_for"] == "n" and p["analysis"] == "change" and p["power"] == 0.8
         ]
         text = (
