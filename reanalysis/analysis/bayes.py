@@ -135,7 +135,16 @@ def trial_posterior(
     pairs = comparisons(
         trial, outcome, r, study, treatment=treatment, control=control, settings=settings
     )
-    pair = _one(pairs, trial, outcome)
+    return _posterior(_one(pairs, trial, outcome), outcome, prior, threshold, settings)
+
+
+def _posterior(
+    pair: Comparison,
+    outcome: str,
+    prior: str | NormalPrior,
+    threshold: float | None,
+    settings: Settings | None,
+) -> NormalPosterior:
     if threshold is None:
         threshold, _ = threshold_for(pair, outcome, settings)
     if isinstance(prior, str):
@@ -189,17 +198,12 @@ def posterior_by_correlation(
         raise ReanalysisError("correlations must hold at least one value")
     records = []
     for r in correlations:
+        # One comparison per r, whatever the prior: the likelihood does not depend on it.
+        pairs = comparisons(
+            trial, outcome, r, study, treatment=treatment, control=control, settings=settings
+        )
+        pair = _one(pairs, trial, outcome)
         for name in priors:
-            posterior = trial_posterior(
-                trial,
-                outcome,
-                name,
-                r,
-                threshold,
-                study,
-                treatment=treatment,
-                control=control,
-                settings=settings,
-            )
+            posterior = _posterior(pair, outcome, name, threshold, settings)
             records.append({"r": float(r), "prior": name, **posterior.to_dict()})
     return records

@@ -155,11 +155,11 @@ def _bayes(dataset: Dataset, h: dict[str, Any]) -> dict[str, Any]:
     pairs = bayes.comparisons(trial, outcome, h["r"], h["study"], **pair_options)
     threshold, source = bayes.threshold_for(pairs[0], outcome, dataset.settings)
     at_r = []
-    for name in PRIOR_NAMES:
-        posterior = bayes.trial_posterior(
-            trial, outcome, name, h["r"], threshold, h["study"], **pair_options
-        ).to_dict()
-        at_r.append({"prior": name} | posterior | bayes.benefit_and_harm(posterior, o.direction))
+    for record in bayes.posterior_by_correlation(
+        trial, outcome, [h["r"]], PRIOR_NAMES, threshold, h["study"], **pair_options
+    ):
+        del record["r"]
+        at_r.append(record | bayes.benefit_and_harm(record, o.direction))
     by_r = bayes.posterior_by_correlation(
         trial,
         outcome,
