@@ -15,7 +15,7 @@ from reanalysis.analysis.trial_effects import between_arm_effects, correlation_v
 from reanalysis.cli import main
 from reanalysis.data.trials import load_trial
 from reanalysis.errors import ReanalysisError
-from reanalysis.stats.correlation import correlation_grid, implied_correlation, split_sensitivity
+from reanalysis.stats.correlation import correlation_grid, implied_correlation
 from reanalysis.stats.effects import (
     PrePost,
     ancova_from_summary,
@@ -33,6 +33,7 @@ from reanalysis.stats.effects import (
     smcc_difference,
     smcr_difference,
 )
+from reanalysis.stats.split import split_sensitivity
 from tests.shipped import shipped_settings
 from tests.tolerances import TOLERANCE
 

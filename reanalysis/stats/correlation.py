@@ -4,8 +4,8 @@ Papers rarely print the within-person correlation between baseline and follow-up
 every analysis of change depends on it (:mod:`reanalysis.stats.effects`). This module
 scans r (:func:`correlation_grid`), recovers the r that reproduces a reported p, t or CI
 (:func:`implied_correlation`) or the interval of r a printed, rounded P admits
-(:func:`correlation_for_printed_p`), and shows how p and the implied r move across splits
-of a known total n (:func:`split_sensitivity`). An arm whose own r is known (from its
+(:func:`correlation_for_printed_p`); :mod:`reanalysis.stats.split` shows how p and the
+implied r move across splits of a known total n. An arm whose own r is known (from its
 printed change SD, a supplement or IPD) keeps it while the other arm's r is sought.
 Results are numbers and status codes; wording them is the analysis layer's job
 (:func:`reanalysis.analysis.trial_effects.correlation_verdict`).
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
@@ -225,9 +225,10 @@ def _check_analysis(analysis: str) -> None:
         raise ReanalysisError(f"analysis must be one of {', '.join(ANALYSES)}, got {analysis!r}")
 
 
-def _between_arm_test(
-    treatment: PrePost, control: PrePost, r: float, analysis: str, welch: bool
+def between_arm_test(
+    treatment: PrePost, control: PrePost, r: float, analysis: str, welch: bool = False
 ) -> TTestResult:
+    """The between-arm test at ``r``: the change-score t-test or ANCOVA from summaries."""
     _check_analysis(analysis)
     if analysis == "change":
         return difference_in_change(treatment, control, r, welch=welch)
@@ -529,83 +530,3 @@ def _nearest_p(p_of_r, found: CorrelationInterval, target: float) -> float:
         for distance, r in ((float(gap(grid[i])[0]), float(grid[i])), (refined_gap, refined_r)):
             best = min(best, (float(distance), float(r)))
     return best[1]
-
-
-def split_sensitivity(
-    total_n: int,
-    treatment: PrePost,
-    control: PrePost,
-    r: float,
-    *,
-    treatment_n: Sequence[int] | None = None,
-    reported_p: float | None = None,
-    analysis: Analysis = "change",
-    welch: bool = False,
-) -> pd.DataFrame:
-    """How the p-value (and the implied r) move across splits of a known total n.
-
-    For each treatment-arm n in ``treatment_n`` (default: every split with each arm
-    between 40% and 60% of ``total_n``, a judgement about plausible imbalance under 1:1
-    randomization with dropout), both arms keep their means and SDs and take n_T and
-    total_n − n_T. Columns: n_treatment, n_control, estimate, standard_error, p_value
-    (at ``r``), and implied_r when ``reported_p`` is given (the unique or plausible root,
-    None when no r reproduces it); the rows of :func:`split_sensitivity_records`.
-    """
-    import pandas as pd
-
-    rows = split_sensitivity_records(
-        total_n,
-        treatment,
-        control,
-        r,
-        treatment_n=treatment_n,
-        reported_p=reported_p,
-        analysis=analysis,
-        welch=welch,
-    )
-    frame = pd.DataFrame(rows)
-    if "implied_r" in frame:
-        # keep "no r reproduces it" as None rather than letting pandas turn it into NaN
-        frame["implied_r"] = pd.Series([row["implied_r"] for row in rows], dtype=object)
-    return frame
-
-
-def split_sensitivity_records(
-    total_n: int,
-    treatment: PrePost,
-    control: PrePost,
-    r: float,
-    *,
-    treatment_n: Sequence[int] | None = None,
-    reported_p: float | None = None,
-    analysis: Analysis = "change",
-    welch: bool = False,
-) -> list[dict[str, float | int | None]]:
-    """:func:`split_sensitivity` as one dict per split, without pandas."""
-    if isinstance(total_n, bool) or int(total_n) != total_n or total_n < 4:
-        raise ReanalysisError(f"total_n must be a whole number >= 4, got {total_n!r}")
-    if treatment_n is None:
-        treatment_n = range(math.ceil(0.4 * total_n), math.floor(0.6 * total_n) + 1)
-    rows = []
-    for n_t in treatment_n:
-        n_c = total_n - n_t
-        if n_t < 2 or n_c < 2:
-            raise ReanalysisError(
-                f"treatment_n must leave at least 2 in each arm of {total_n}, got {n_t}"
-            )
-        t, c = replace(treatment, n=n_t), replace(control, n=n_c)
-        result = _between_arm_test(t, c, r, analysis, welch)
-        row = {
-            "n_treatment": n_t,
-            "n_control": n_c,
-            "estimate": float(result.estimate),
-            "standard_error": float(result.standard_error),
-            "p_value": float(result.pvalue),
-        }
-        if reported_p is not None:
-            implied = implied_correlation(
-                t, c, reported_p=reported_p, analysis=analysis, welch=welch
-            )
-            row["implied_r"] = implied.correlation if implied.roots else None
-        rows.append(row)
-    return rows

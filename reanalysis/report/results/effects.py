@@ -34,6 +34,7 @@ from reanalysis.report.results.common import (
 from reanalysis.stats import correlation
 from reanalysis.stats.effects import small_sample_correction
 from reanalysis.stats.prepost import pooled_baseline
+from reanalysis.stats.split import split_sensitivity_records
 
 # Curves of the r-sensitivity figures step r by 0.01.
 FINE_CORRELATION_STEP = 0.01
@@ -291,9 +292,7 @@ def _reanalysis(dataset: Dataset, trial: Trial, reported: ReportedResult) -> dic
     if record["n_assumed"]:
         total = first.n + second.n
         r_split = correlation_for(dataset.settings, reported.outcome)[0]
-        split = correlation.split_sensitivity_records(
-            total, first, second, r_split, reported_p=reported.value
-        )
+        split = split_sensitivity_records(total, first, second, r_split, reported_p=reported.value)
         record["split_sensitivity"] = {"total_n": total, "r": r_split, "rows": split}
     rows = comparison_rows(trial, chosen, reported.outcome, reported.arms, week)
     record["decimals"] = printed_mean_decimals(rows)
