@@ -1,54 +1,71 @@
-"""Unit conversion of hormone concentrations between mass and amount (molar) units.
+"""Unit conversion of concentrations between mass and amount (molar) units.
 
 Mass concentration (g/L) and amount concentration (mol/L) are related by the molar mass
-of the molecule, computed here from its molecular formula and IUPAC atomic weights.
+of the molecule measured, computed from its molecular formula (an outcome's
+``molecular_formula`` in ``analysis.toml``: which molecule an outcome measures is data)
+and IUPAC atomic weights. Conversions within mass units or within amount units need no
+molar mass.
 """
 
 from __future__ import annotations
 
+import re
+
 from reanalysis.errors import ReanalysisError
 
-# Conventional standard atomic weights, IUPAC 2021 (g/mol).
-_ATOMIC_WEIGHT = {"C": 12.011, "H": 1.008, "O": 15.999}
-# Molecular formulas (C, H, O counts): testosterone C19H28O2, estradiol C18H24O2,
-# dihydrotestosterone C19H30O2.
-_FORMULA = {
-    "total_testosterone": (19, 28, 2),
-    "bioavailable_testosterone": (19, 28, 2),
-    "free_testosterone": (19, 28, 2),
-    "estradiol": (18, 24, 2),
-    "dht": (19, 30, 2),
+# Conventional standard atomic weights, IUPAC 2021 (g/mol): the elements of small organic
+# molecules measured in serum.
+ATOMIC_WEIGHT = {
+    "C": 12.011,
+    "H": 1.008,
+    "N": 14.007,
+    "O": 15.999,
+    "P": 30.974,
+    "S": 32.06,
 }
+_FORMULA = re.compile(r"(?:[A-Z][a-z]?[0-9]*)+")
+_ELEMENT = re.compile(r"([A-Z][a-z]?)([0-9]*)")
 # Mass units as grams per litre, amount units as moles per litre.
 _MASS_PER_LITRE = {"ng/dL": 1e-9 / 1e-1, "ng/mL": 1e-9 / 1e-3, "pg/mL": 1e-12 / 1e-3}
 _AMOUNT_PER_LITRE = {"nmol/L": 1e-9, "pmol/L": 1e-12}
 
 
-def molar_mass(outcome: str) -> float:
-    """Molar mass (g/mol) of the hormone measured by ``outcome``, from its formula.
+def molar_mass(formula: str) -> float:
+    """Molar mass (g/mol) of a molecular formula: Σ count × atomic weight (IUPAC 2021
+    conventional weights, :data:`ATOMIC_WEIGHT`), summed in the formula's order.
 
-    Testosterone C19H28O2 = 288.43 g/mol, estradiol C18H24O2 = 272.39 g/mol,
-    dihydrotestosterone C19H30O2 = 290.45 g/mol, with IUPAC 2021 conventional atomic
-    weights (C 12.011, H 1.008, O 15.999).
+    Glucose, C6H12O6, is 180.156 g/mol (6 × 12.011 + 12 × 1.008 + 6 × 15.999):
+
+    >>> round(molar_mass("C6H12O6"), 3)
+    180.156
     """
-    try:
-        carbon, hydrogen, oxygen = _FORMULA[outcome]
-    except KeyError:
+    if not isinstance(formula, str) or not _FORMULA.fullmatch(formula):
         raise ReanalysisError(
-            f"no molar mass known for outcome {outcome!r}; known: {', '.join(_FORMULA)}"
-        ) from None
-    return (
-        carbon * _ATOMIC_WEIGHT["C"] + hydrogen * _ATOMIC_WEIGHT["H"] + oxygen * _ATOMIC_WEIGHT["O"]
-    )
+            f"molecular formula {formula!r}: expected element symbols with counts, e.g. C6H12O6"
+        )
+    mass = 0.0
+    for element, count in _ELEMENT.findall(formula):
+        if element not in ATOMIC_WEIGHT:
+            raise ReanalysisError(
+                f"molecular formula {formula!r}: no atomic weight for {element!r}; "
+                f"known: {', '.join(ATOMIC_WEIGHT)}"
+            )
+        if count.startswith("0"):
+            raise ReanalysisError(
+                f"molecular formula {formula!r}: expected a count of at least 1 after "
+                f"{element!r}, got {count!r}"
+            )
+        mass += int(count or 1) * ATOMIC_WEIGHT[element]
+    return mass
 
 
-def conversion_factor(outcome: str, from_unit: str, to_unit: str) -> float:
-    """Multiplier taking ``outcome`` from ``from_unit`` to ``to_unit``.
+def conversion_factor(from_unit: str, to_unit: str, molar_mass: float | None = None) -> float:
+    """Multiplier taking a concentration from ``from_unit`` to ``to_unit``.
 
     Mass concentration c (g/L) and amount concentration (mol/L) are related by the molar
-    mass M: mol/L = (g/L) / M. Hence testosterone ng/dL → nmol/L is 10 / 288.43 = 0.03467
-    (papers print 0.0347) and estradiol pg/mL → pmol/L is 1000 / 272.39 = 3.671 (papers
-    print 3.67).
+    mass M: mol/L = (g/L) / M. With M = 288.43 g/mol (C19H28O2), ng/dL → nmol/L is
+    10 / 288.43 = 0.03467 (papers print 0.0347). Between mass and amount units
+    ``molar_mass`` is required.
     """
     if from_unit == to_unit:
         return 1.0
@@ -66,10 +83,14 @@ def conversion_factor(outcome: str, from_unit: str, to_unit: str) -> float:
     factor = scale[from_unit] / scale[to_unit]
     if kinds[from_unit] == kinds[to_unit]:
         return factor
-    mass = molar_mass(outcome)
-    return factor / mass if kinds[from_unit] == "mass" else factor * mass
+    if molar_mass is None:
+        raise ReanalysisError(
+            f"{from_unit} to {to_unit} needs the molar mass: give the outcome's "
+            "molecular_formula in analysis.toml"
+        )
+    return factor / molar_mass if kinds[from_unit] == "mass" else factor * molar_mass
 
 
-def convert(value: float, outcome: str, from_unit: str, to_unit: str) -> float:
-    """Convert a hormone concentration (or its SD) between mass and molar units."""
-    return value * conversion_factor(outcome, from_unit, to_unit)
+def convert(value: float, from_unit: str, to_unit: str, molar_mass: float | None = None) -> float:
+    """Convert a concentration (or its SD) between units (:func:`conversion_factor`)."""
+    return value * conversion_factor(from_unit, to_unit, molar_mass)

@@ -28,6 +28,7 @@ from reanalysis.stats.checks import (
 )
 from reanalysis.stats.correlation import PlausibleCorrelation
 from reanalysis.stats.effects import PrePost
+from reanalysis.units import molar_mass
 from tests.tolerances import TOLERANCE
 
 HAND = TOLERANCE["hand_worked"]
@@ -69,7 +70,7 @@ def test_burnett2009_baseline_testosterone_disagrees_with_companion() -> None:
     # 319 ng/dL × 10/288.43 = 11.06 nmol/L; its rounding interval 318.5–319.5 ng/dL gives
     # 11.04–11.08 nmol/L, outside the companion's 11.2 (11.15–11.25): inconsistent
     # (trials.md §4: "319 → 11.07 vs 11.2").
-    result = cross_report_agreement(319, "ng/dL", 0, 11.2, "nmol/L", 1, "total_testosterone")
+    result = cross_report_agreement(319, "ng/dL", 0, 11.2, "nmol/L", 1, molar_mass("C19H28O2"))
     assert result.verdict == "inconsistent"
     assert result.numbers["converted"] == pytest.approx(11.06, rel=HAND)
     assert result.numbers["converted_high"] == pytest.approx(11.077, rel=HAND)
@@ -77,12 +78,12 @@ def test_burnett2009_baseline_testosterone_disagrees_with_companion() -> None:
 
 def test_companion_estradiol_matches_bone_paper_within_rounding() -> None:
     # 55.8 pmol/L ÷ 3.671 = 15.20 pg/mL, inside 14.5–15.5 (printed 15): consistent.
-    baseline = cross_report_agreement(55.8, "pmol/L", 1, 15, "pg/mL", 0, "estradiol")
+    baseline = cross_report_agreement(55.8, "pmol/L", 1, 15, "pg/mL", 0, molar_mass("C18H24O2"))
     assert baseline.verdict == "consistent"
     assert baseline.numbers["converted"] == pytest.approx(15.20, rel=HAND)
     # Month 3: 42.2 pmol/L ÷ 3.671 = 11.495 pg/mL, just under 11.5 as a point, but its
     # interval 42.15–42.25 pmol/L (11.48–11.51 pg/mL) meets 11.5–12.5: consistent.
-    month3 = cross_report_agreement(42.2, "pmol/L", 1, 12, "pg/mL", 0, "estradiol")
+    month3 = cross_report_agreement(42.2, "pmol/L", 1, 12, "pg/mL", 0, molar_mass("C18H24O2"))
     assert month3.numbers["converted"] == pytest.approx(11.495, rel=HAND)
     assert month3.verdict == "consistent"
 

@@ -112,6 +112,8 @@ BAD = [
     ("[outcome.x]\nminimal_important_difference = -1\n", "minimal_important_difference", 2),
     ("[outcome.x]\nthreshold = 10\n", "threshold_unit", 2),
     ("[outcome.x\n", "not valid TOML", 1),
+    ("[outcome.x]\nmolecular_formula = 'C19Xe'\nmolecular_formula_source = 's'\n", "Xe", 2),
+    ("[outcome.x]\nmolecular_formula = 'C6H12O6'\n", "molecular_formula_source", 2),
 ]
 
 
@@ -207,3 +209,29 @@ def test_power_of_a_trial_file_uses_its_settings_and_unit(capsys) -> None:
     assert record["r"] == 0.7 and record["difference"] == 10.0 and record["unit"] == "mg/dL"
     assert record["outcome_sd"] == pytest.approx(sd, rel=TOLERANCE["float"])
     assert record["power"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_without_a_molecular_formula_mass_and_molar_units_do_not_convert(tmp_path: Path) -> None:
+    # Which molecule an outcome measures is data (analysis.toml), not code: without its
+    # formula, a ng/dL row and a nmol/L row of one cohort cannot be compared.
+    from reanalysis.report.results import build_results
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data", data)
+    (data / "claims.toml").unlink()  # its claims compare such units, and are refused
+    settings = data / "analysis.toml"
+    lines = settings.read_text(encoding="utf-8").splitlines(keepends=True)
+    settings.write_text(
+        "".join(line for line in lines if not line.startswith("molecular_formula")),
+        encoding="utf-8",
+    )
+    results = build_results(data, "reanalysis report", None)
+    testosterone = [
+        c
+        for c in results["consistency"]
+        if c["check"] == "cross_report" and "total_testosterone" in c["name"]
+    ]
+    assert testosterone
+    assert {c["verdict"] for c in testosterone} == {"cannot tell"}
+    assert all("cannot be converted" in c["evidence"] for c in testosterone)
+    assert results["outcomes"]["total_testosterone"]["molar_mass"] is None

@@ -13,7 +13,7 @@ from reanalysis.cli import main
 from reanalysis.data.studies import load_studies
 from reanalysis.data.trials import load_trial
 from reanalysis.errors import ReanalysisError
-from reanalysis.units import conversion_factor, convert
+from reanalysis.units import conversion_factor, convert, molar_mass
 from tests.tolerances import TOLERANCE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -244,25 +244,57 @@ def _load_or_own_error(path: Path) -> None:
 # --- unit conversion -----------------------------------------------------------
 
 
+TESTOSTERONE = molar_mass("C19H28O2")
+ESTRADIOL = molar_mass("C18H24O2")
+
+
+def test_molar_masses_match_pubchem() -> None:
+    # PubChem: testosterone (CID 6013) 288.4 g/mol, estradiol (CID 5757) 272.4 g/mol.
+    assert round(TESTOSTERONE, 1) == 288.4
+    assert round(ESTRADIOL, 1) == 272.4
+
+
 def test_testosterone_factor_matches_published_rounding() -> None:
     # Snyder et al. 2017 JAMA Intern Med, Table 1 footnote: ng/dL x 0.0347 = nmol/L.
-    assert round(conversion_factor("total_testosterone", "ng/dL", "nmol/L"), 4) == 0.0347
+    assert round(conversion_factor("ng/dL", "nmol/L", TESTOSTERONE), 4) == 0.0347
 
 
 def test_estradiol_factor_matches_published_rounding() -> None:
     # Snyder 2017 Table 1 footnote and Menopause 2009;16(3) Table 2: pg/mL x 3.67 = pmol/L.
-    assert round(conversion_factor("estradiol", "pg/mL", "pmol/L"), 2) == 3.67
+    assert round(conversion_factor("pg/mL", "pmol/L", ESTRADIOL), 2) == 3.67
 
 
 def test_conversion_round_trips_and_matches_companion_paper() -> None:
     # Burnett-Bowie 2009 month 3: 524 ng/dL (JCEM) is printed as 18.2 nmol/L (Clin Endocrinol).
-    assert round(convert(524, "total_testosterone", "ng/dL", "nmol/L"), 1) == 18.2
-    value = convert(42.2, "estradiol", "pmol/L", "pg/mL")
-    assert convert(value, "estradiol", "pg/mL", "pmol/L") == pytest.approx(
+    assert round(convert(524, "ng/dL", "nmol/L", TESTOSTERONE), 1) == 18.2
+    value = convert(42.2, "pmol/L", "pg/mL", ESTRADIOL)
+    assert convert(value, "pg/mL", "pmol/L", ESTRADIOL) == pytest.approx(
         42.2, rel=TOLERANCE["ulps"]
     )
 
 
+def test_mass_to_molar_needs_a_molar_mass_but_mass_to_mass_does_not() -> None:
+    with pytest.raises(ReanalysisError, match=r"needs the molar mass.*molecular_formula"):
+        convert(1.0, "ng/dL", "nmol/L")
+    # 1 ng/mL = 100 ng/dL, whatever the molecule.
+    assert convert(1.0, "ng/mL", "ng/dL") == pytest.approx(100, rel=TOLERANCE["ulps"])
+
+
+@pytest.mark.parametrize(
+    "formula, problem",
+    [
+        ("c19h28o2", "expected element"),
+        ("C19Xe2", "no atomic weight"),
+        ("C0H4", "at least 1"),
+        ("", "expected element"),
+        ("C19 H28", "expected element"),
+    ],
+)
+def test_malformed_molecular_formula_is_a_clean_error(formula: str, problem: str) -> None:
+    with pytest.raises(ReanalysisError, match=problem):
+        molar_mass(formula)
+
+
 def test_unknown_unit_is_a_clean_error() -> None:
     with pytest.raises(ReanalysisError, match="unknown unit"):
-        convert(1.0, "estradiol", "pg/mL", "furlongs")
+        convert(1.0, "pg/mL", "furlongs", ESTRADIOL)

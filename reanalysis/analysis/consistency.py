@@ -191,10 +191,12 @@ def _baseline_checks(data: Dataset) -> list[CheckResult]:
 # --- c. one cohort in two reports -------------------------------------------------------
 
 
-def _cross_pair(trial: Trial, a: Measurement, b: Measurement) -> list[CheckResult]:
+def _cross_pair(
+    trial: Trial, a: Measurement, b: Measurement, molar_mass: float | None
+) -> list[CheckResult]:
     label = f"{a.study} vs {b.study}, {a.arm}, {a.outcome}, week {_week(a.week)}"
     sources = row_sources(trial, [a, b])
-    if not convertible(a.outcome, a.unit, b.unit):
+    if not convertible(a.unit, b.unit, molar_mass):
         return [
             cannot_tell(
                 f"cross_report: {label}",
@@ -219,7 +221,7 @@ def _cross_pair(trial: Trial, a: Measurement, b: Measurement) -> list[CheckResul
         ]
     checks = [
         replace(check, name=f"{check.name}: {label}")
-        for check in cross_report_checks(trial, a, b, columns)
+        for check in cross_report_checks(trial, a, b, molar_mass, columns)
     ]
     return checks + spread
 
@@ -230,7 +232,7 @@ def _cross_report_checks(data: Dataset) -> list[CheckResult]:
         for a, b in combinations(trial.rows, 2):
             same = (a.arm, a.outcome, a.week) == (b.arm, b.outcome, b.week)
             if same and a.study != b.study:
-                results += _cross_pair(trial, a, b)
+                results += _cross_pair(trial, a, b, data.settings.outcome(a.outcome).molar_mass)
     return results
 
 
@@ -252,7 +254,8 @@ def _sd_checks(data: Dataset) -> list[CheckResult]:
                 continue
             name = f"sd_or_se: {_row_label(m)}"
             plausible_unit = plausible_sd[m.outcome].unit
-            if not convertible(m.outcome, plausible_unit, m.unit):
+            molar_mass = data.settings.outcome(m.outcome).molar_mass
+            if not convertible(plausible_unit, m.unit, molar_mass):
                 results.append(
                     cannot_tell(
                         name,
@@ -262,7 +265,7 @@ def _sd_checks(data: Dataset) -> list[CheckResult]:
                     )
                 )
                 continue
-            check = sd_check(plausible_sd, trial, m)
+            check = sd_check(plausible_sd, trial, m, molar_mass)
             # sd_check names the row by file:line alone; add the publication it cites.
             results.append(
                 replace(check, name=name, sources=(*row_sources(trial, [m]), *check.sources[1:]))

@@ -337,17 +337,21 @@ def _check_rows(
         if cut.threshold is None:
             claim.fail("share", f"{share.outcome!r} has no threshold in {SETTINGS_FILE}")
         for unit in {m.unit for m in trial.rows if m.outcome == share.outcome}:
-            _convertible(claim, "share", share.outcome, unit, cut.threshold_unit)
+            _convertible(claim, "share", share.outcome, unit, cut.threshold_unit, settings)
 
 
-def _convertible(claim: _Claim, key: str, outcome: str, unit: str, to_unit: str) -> None:
+def _convertible(
+    claim: _Claim, key: str, outcome: str, unit: str, to_unit: str, settings: Settings
+) -> None:
     try:
-        conversion_factor(outcome, unit, to_unit)
+        conversion_factor(unit, to_unit, settings.outcome(outcome).molar_mass)
     except ReanalysisError as error:
         claim.fail(key, f"{unit} does not convert to {to_unit} for {outcome!r} ({error})")
 
 
-def _check_study_facts(claim: _Claim, studies: dict[str, Study], trials: dict[str, Trial]) -> None:
+def _check_study_facts(
+    claim: _Claim, studies: dict[str, Study], trials: dict[str, Trial], settings: Settings
+) -> None:
     spec = claim.spec
     if isinstance(spec, ThresholdClaim):
         study = studies[spec.study]
@@ -364,7 +368,7 @@ def _check_study_facts(claim: _Claim, studies: dict[str, Study], trials: dict[st
                 "outcome", f"{spec.outcome!r} is in no trial CSV and no cut-off of {STUDIES_FILE}"
             )
         for cut in cuts:
-            _convertible(claim, "unit", spec.outcome, spec.unit, cut.unit)
+            _convertible(claim, "unit", spec.outcome, spec.unit, cut.unit, settings)
             paired = {p.outcome for p in cut.paired_with}
             for stated in spec.states:
                 if stated not in paired:
@@ -411,4 +415,4 @@ def check_references(
         if spec.population is not None and not spec.cited():
             claim.fail("population", "the claim cites no study whose population could be judged")
         _check_rows(claim, studies, trials, settings)
-        _check_study_facts(claim, studies, trials)
+        _check_study_facts(claim, studies, trials, settings)

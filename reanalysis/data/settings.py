@@ -26,6 +26,9 @@ default below, which every output labels *assumed*.
     ``threshold_justification``): a clinical cut-off for the share-beyond analysis.
     ``bayes_alternative``: ``benefit`` (default) or ``harm``, the effect the enthusiastic
     prior of the Bayesian reading is centred on (the claim under study).
+    ``molecular_formula`` (with ``molecular_formula_source``), e.g. ``C6H12O6``: the
+    molecule the outcome measures, whose molar mass converts its mass and amount units
+    (ng/dL and nmol/L, :mod:`reanalysis.units`). Without it such units do not convert.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from typing import Annotated, Literal
 import msgspec
 
 from reanalysis.data.schema import check, convert, read_toml
+from reanalysis.errors import ReanalysisError
+from reanalysis.units import molar_mass
 
 SETTINGS_FILE = "analysis.toml"
 # Cochrane Handbook 6.5.2.8: below r = 0.5 change scores are less precise than final
@@ -77,6 +82,8 @@ class _Outcome(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     threshold_side: Literal["below", "above"] = "below"
     threshold_justification: Text | None = None
     bayes_alternative: Literal["benefit", "harm"] = "benefit"
+    molecular_formula: Text | None = None
+    molecular_formula_source: Text | None = None
 
 
 class _File(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -118,7 +125,14 @@ class OutcomeSettings:
     threshold_side: str
     threshold_justification: str | None
     bayes_alternative: str
+    molecular_formula: str | None
+    molecular_formula_source: str | None
     configured: bool
+
+    @property
+    def molar_mass(self) -> float | None:
+        """g/mol of :attr:`molecular_formula` (:func:`reanalysis.units.molar_mass`), or None."""
+        return None if self.molecular_formula is None else molar_mass(self.molecular_formula)
 
     @property
     def alternative_sign(self) -> int:
@@ -190,6 +204,8 @@ def _outcome_settings(outcome_id: str, raw: _Outcome, configured: bool) -> Outco
         threshold_side=raw.threshold_side,
         threshold_justification=raw.threshold_justification,
         bayes_alternative=raw.bayes_alternative,
+        molecular_formula=raw.molecular_formula,
+        molecular_formula_source=raw.molecular_formula_source,
         configured=configured,
     )
 
@@ -257,6 +273,19 @@ def load_settings(path: str | Path | None) -> Settings:
                 "threshold",
                 text,
                 "threshold needs threshold_unit",
+            )
+        if parsed.molecular_formula is not None:
+            try:
+                molar_mass(parsed.molecular_formula)
+            except ReanalysisError as error:
+                check(False, path, table, "molecular_formula", text, str(error))
+            check(
+                parsed.molecular_formula_source is not None,
+                path,
+                table,
+                "molecular_formula",
+                text,
+                "molecular_formula needs molecular_formula_source (where the formula comes from)",
             )
         outcomes[outcome_id] = _outcome_settings(outcome_id, parsed, True)
     return Settings(report.title, report.question, report.participants, outcomes, path)

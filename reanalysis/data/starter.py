@@ -52,6 +52,9 @@ minimal_important_difference_justification = "EXAMPLE: 5 mmHg, a commonly used c
 # threshold_unit = "mmHg"
 # threshold_side = "above"                 # or "below"
 # threshold_justification = "..."
+# For a molecule printed in both mass and molar units (e.g. ng/dL and nmol/L):
+# molecular_formula = "C6H12O6"
+# molecular_formula_source = "..."
 """
 
 README = """\

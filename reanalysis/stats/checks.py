@@ -406,23 +406,24 @@ def cross_report_agreement(
     value_b: float,
     unit_b: str,
     decimals_b: int,
-    outcome: str,
+    molar_mass: float | None = None,
 ) -> CheckResult:
     """Do two reports of one number agree after unit conversion, within their rounding?
 
     Each printed value stands for its rounding interval (:func:`rounding_interval`);
     report A's interval is converted to report B's unit with
-    :func:`reanalysis.units.convert` (molar mass from the molecular formula) and the
-    two intervals must overlap. Assumes both are the same quantity of the same participants at
-    the same visit, and that the authors converted with the exact molar mass.
+    :func:`reanalysis.units.convert` (``molar_mass`` in g/mol, needed between mass and
+    amount units) and the two intervals must overlap. Assumes both are the same quantity
+    of the same participants at the same visit, and that the authors converted with the
+    exact molar mass.
     """
     low_a, high_a = rounding_interval(value_a, decimals_a)
     low_b, high_b = rounding_interval(value_b, decimals_b)
-    low, high = convert(low_a, outcome, unit_a, unit_b), convert(high_a, outcome, unit_a, unit_b)
-    point = convert(value_a, outcome, unit_a, unit_b)
+    low, high = (convert(v, unit_a, unit_b, molar_mass) for v in (low_a, high_a))
+    point = convert(value_a, unit_a, unit_b, molar_mass)
     overlap = low <= high_b and high >= low_b
     verdict: CheckVerdict = "consistent" if overlap else "inconsistent"
-    back = convert(value_b, outcome, unit_b, unit_a)
+    back = convert(value_b, unit_b, unit_a, molar_mass)
     return CheckResult(
         name="cross_report",
         verdict=verdict,
@@ -434,7 +435,7 @@ def cross_report_agreement(
         ),
         assumptions=(
             "the same quantity, participants and visit in both reports",
-            "conversion by molar mass (trials.convert); papers may have used a rounded factor",
+            "conversion by the exact molar mass; papers may have used a rounded factor",
         ),
         numbers={
             "converted": point,

@@ -59,9 +59,9 @@ def prepost(baseline: Measurement, followup: Measurement) -> PrePost:
     return PrePost(baseline.n, baseline.mean, baseline.sd, followup.mean, followup.sd)
 
 
-def convertible(outcome: str, from_unit: str, to_unit: str) -> bool:
+def convertible(from_unit: str, to_unit: str, molar_mass: float | None) -> bool:
     try:
-        conversion_factor(outcome, from_unit, to_unit)
+        conversion_factor(from_unit, to_unit, molar_mass)
     except ReanalysisError:
         return False
     return True
@@ -74,7 +74,7 @@ def cannot_tell(name: str, why: str, sources: tuple[str, ...] = ()) -> CheckResu
 
 
 def sd_check(
-    plausible_sd: dict[str, PlausibleSD], trial: Trial, m: Measurement
+    plausible_sd: dict[str, PlausibleSD], trial: Trial, m: Measurement, molar_mass: float | None
 ) -> CheckResult | None:
     """:func:`reanalysis.stats.checks.sd_or_se` on the row, with the outcome's plausible SD range.
 
@@ -85,7 +85,7 @@ def sd_check(
         return None
     # convert() returns the value unchanged when the units agree.
     low, high = (
-        convert(v, m.outcome, plausible.unit, m.unit) for v in (plausible.low, plausible.high)
+        convert(v, plausible.unit, m.unit, molar_mass) for v in (plausible.low, plausible.high)
     )
     checked = sd_or_se(m.sd, m.n, low, high)
     return replace(
@@ -99,6 +99,7 @@ def cross_report_checks(
     trial: Trial,
     m: Measurement,
     other: Measurement,
+    molar_mass: float | None,
     columns: tuple[str, ...] = ("mean", "sd"),
 ) -> list[CheckResult]:
     """Row ``m`` against ``other`` (another report of the same arm, outcome and week).
@@ -115,7 +116,7 @@ def cross_report_checks(
             getattr(other, column),
             other.unit,
             decimals(other, column),
-            m.outcome,
+            molar_mass,
         )
         results.append(
             replace(
@@ -210,15 +211,16 @@ def share_beyond(m: Measurement, cut: OutcomeSettings, material_share: float) ->
     threshold, unit = cut.threshold, cut.threshold_unit
     if threshold is None or unit is None:
         raise ReanalysisError(f"{m.outcome!r} has no threshold in {SETTINGS_FILE}")
-    if not convertible(m.outcome, m.unit, unit):
+    if not convertible(m.unit, unit, cut.molar_mass):
         return cannot_tell("threshold", f"{m.unit} does not convert to {unit}")
-    mean = convert(m.mean, m.outcome, m.unit, unit)
-    sd = convert(m.sd, m.outcome, m.unit, unit)
+    mean = convert(m.mean, m.unit, unit, cut.molar_mass)
+    sd = convert(m.sd, m.unit, unit, cut.molar_mass)
     checked = threshold_check(threshold, mean, sd, material_share=material_share)
     evidence, assumptions = checked.evidence, checked.assumptions
     if m.unit != unit:
         evidence = f"{m.mean:g} ± {m.sd:g} {m.unit} in {unit}: {evidence}"
-        assumptions = (*assumptions, f"{m.unit} converted by molar mass (trials.convert)")
+        converted = f"{m.unit} converted by the molar mass of the outcome's molecular_formula"
+        assumptions = (*assumptions, converted)
     return replace(
         checked,
         verdict="finding" if checked.verdict == "inconsistent" else checked.verdict,

@@ -70,14 +70,14 @@ def _stable(
     return None
 
 
-def _cross_checks(trial: Trial, m: Measurement) -> list[CheckResult]:
+def _cross_checks(trial: Trial, m: Measurement, molar_mass: float | None) -> list[CheckResult]:
     """The row against the same arm, outcome and week in other reports of the cohort."""
     return [
         checked
         for other in trial.rows
         if (other.outcome, other.arm, other.week) == (m.outcome, m.arm, m.week)
         and other.study != m.study
-        for checked in cross_report_checks(trial, m, other)
+        for checked in cross_report_checks(trial, m, other, molar_mass)
     ]
 
 
@@ -116,7 +116,12 @@ def table_value(spec: TableValue, data: AuditData) -> ClaimVerdict:
             sources=row_sources(trial, list(rows)),
         )
     m = matches[0]
-    checks = [c for c in (sd_check(data.plausible_sd, trial, m), *_cross_checks(trial, m)) if c]
+    molar_mass = data.settings.outcome(m.outcome).molar_mass
+    checked = (
+        sd_check(data.plausible_sd, trial, m, molar_mass),
+        *_cross_checks(trial, m, molar_mass),
+    )
+    checks = [c for c in checked if c]
     sources = [f"{row_ref(trial, m)} ({m.source})", *(s for c in checks for s in c.sources)]
     if m.week != week:
         at_label = [r for r in rows if r.week == week]

@@ -113,7 +113,8 @@ def threshold(spec: ThresholdClaim, data: AuditData) -> ClaimVerdict:
         )
     said = f"{study.id} ({study.meta.population})"
     for cut in cuts:
-        claimed = convert(spec.value, spec.outcome, spec.unit, cut.unit)
+        molar_mass = data.settings.outcome(spec.outcome).molar_mass
+        claimed = convert(spec.value, spec.unit, cut.unit, molar_mass)
         if math.isclose(claimed, cut.value, rel_tol=1e-9):
             break
     else:

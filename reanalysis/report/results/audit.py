@@ -68,8 +68,8 @@ def threshold_records(dataset: Dataset) -> list[dict[str, Any]]:
             if o.threshold is None or m.mean <= 0:
                 continue
             try:
-                mean = convert(m.mean, m.outcome, m.unit, o.threshold_unit)
-                sd = convert(m.sd, m.outcome, m.unit, o.threshold_unit)
+                mean = convert(m.mean, m.unit, o.threshold_unit, o.molar_mass)
+                sd = convert(m.sd, m.unit, o.threshold_unit, o.molar_mass)
                 share = share_below(o.threshold, mean, sd)
             except (ReanalysisError, ArithmeticError, ValueError):
                 # Units that do not convert, or numbers at the edge of floating point: the

@@ -186,6 +186,9 @@ def settings_record(dataset: Dataset) -> dict[str, Any]:
             "threshold_unit": o.threshold_unit,
             "threshold_side": o.threshold_side,
             "threshold_justification": o.threshold_justification,
+            "molecular_formula": o.molecular_formula,
+            "molecular_formula_source": o.molecular_formula_source,
+            "molar_mass": o.molar_mass,
             "configured": o.configured,
         }
     report = {

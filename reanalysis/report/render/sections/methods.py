@@ -128,5 +128,11 @@ def blocks(results: dict[str, Any]) -> list[Block]:
             notes.append(f"reference r {o['reference_r']:g}: {o['reference_r_justification']}")
         if o["threshold_justification"]:
             notes.append(f"threshold: {o['threshold_justification']}")
+        if o["molecular_formula"]:
+            notes.append(
+                f"molar mass {o['molar_mass']:.2f} g/mol from {o['molecular_formula']} (IUPAC "
+                f"2021 atomic weights), converting mass and molar units: "
+                f"{o['molecular_formula_source']}"
+            )
         out += [Block("note", f"{o['label']} — {note}") for note in notes]
     return out
