@@ -127,12 +127,9 @@ class OutcomeSettings:
     bayes_alternative: str
     molecular_formula: str | None
     molecular_formula_source: str | None
+    # g/mol of the formula (:func:`reanalysis.units.molar_mass`); None without one.
+    molar_mass: float | None
     configured: bool
-
-    @property
-    def molar_mass(self) -> float | None:
-        """g/mol of :attr:`molecular_formula` (:func:`reanalysis.units.molar_mass`), or None."""
-        return None if self.molecular_formula is None else molar_mass(self.molecular_formula)
 
     @property
     def alternative_sign(self) -> int:
@@ -206,6 +203,7 @@ def _outcome_settings(outcome_id: str, raw: _Outcome, configured: bool) -> Outco
         bayes_alternative=raw.bayes_alternative,
         molecular_formula=raw.molecular_formula,
         molecular_formula_source=raw.molecular_formula_source,
+        molar_mass=None if raw.molecular_formula is None else molar_mass(raw.molecular_formula),
         configured=configured,
     )
 
